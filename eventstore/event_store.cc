@@ -1,0 +1,848 @@
+// RocksDB implementation of EventStore. Layout: storage_layout.h.
+//
+// Writes go through one writer thread (group commit): AppendAsync queues a
+// command; the writer takes every waiting command (up to a bound), checks each
+// in order against the stream heads (stored, plus those of earlier commands
+// of the same batch), stages the records, Merkle nodes and indexes of the
+// accepted ones in one WriteBatch, writes it with sync, and only then answers
+// every command of the batch. One fsync thus covers many commands, and the
+// Merkle frontier needs no lock: only the writer touches it.
+#include "eventstore/event_store.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <filesystem>
+#include <future>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <rocksdb/db.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
+
+#include "eventstore/record_codec.h"
+#include "eventstore/signed_note.h"
+#include "eventstore/storage_layout.h"
+#include "schemas/record_generated.h"
+
+namespace vigie::eventstore {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
+rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::Ok();
+  std::string message = std::string(what) + ": " + s.ToString();
+  if (s.IsCorruption()) return DataLoss(std::move(message));
+  if (s.IsNotFound()) return NotFound(std::move(message));
+  return Internal(std::move(message));
+}
+
+struct EventIdHash {
+  std::size_t operator()(const EventId& id) const {
+    std::size_t h;
+    std::memcpy(&h, id.data(), sizeof h);
+    return h;
+  }
+};
+
+Status CheckRequest(const AppendRequest& r) {
+  if (r.events.empty()) return InvalidArgument("a command must append at least one event");
+  if (r.events.size() > kMaxEventsPerAppend) return InvalidArgument("too many events in one command");
+  if (r.command_id.size() > 128) return InvalidArgument("command_id longer than 128 bytes");
+  for (const NewEvent& e : r.events) {
+    if (e.stream.empty() || e.stream.size() > kMaxStreamNameBytes ||
+        e.stream.find('\0') != std::string::npos) {
+      return InvalidArgument("stream names are 1 to 200 bytes without NUL");
+    }
+    if (e.type.empty() || e.type.size() > 128) return InvalidArgument("event type is 1 to 128 bytes");
+    if (e.payload.size() > kMaxPayloadBytes) return InvalidArgument("event payload over 256 KiB");
+  }
+  return Status::Ok();
+}
+
+std::string EncodeCommandResult(const AppendResult& r) {
+  std::string v;
+  layout::PutBe64(&v, r.tree_size);
+  layout::PutBe64(&v, r.events.size());
+  for (const AppendedEvent& e : r.events) layout::PutBe64(&v, e.position);
+  return v;
+}
+
+std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors() {
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (int f = 0; f < layout::kFamilyCount; ++f) {
+    rocksdb::ColumnFamilyOptions options;
+    cfs.emplace_back(layout::FamilyName(f), options);
+  }
+  return cfs;
+}
+
+rocksdb::Options DbOptions() {
+  rocksdb::Options options;
+  options.create_missing_column_families = true;
+  // Appends are synced, so only the last, unacknowledged write can be torn
+  // by a crash; corruption anywhere else must stop the open, not be skipped.
+  options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
+  options.paranoid_checks = true;
+  options.IncreaseParallelism(2);
+  // Appends are sequential keys; bigger memtables mean fewer flushes.
+  options.write_buffer_size = 64 << 20;
+  return options;
+}
+
+// Perfect Merkle nodes read from the `tree` family.
+class DbNodeSource final : public merkle::NodeSource {
+ public:
+  DbNodeSource(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* tree) : db_(db), tree_(tree) {}
+  Result<merkle::Hash> Node(int level, std::uint64_t index) const override {
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), tree_, layout::TreeKey(level, index), &value);
+    if (!s.ok()) return Fail(FromRocks(s, "reading a Merkle node"));
+    if (value.size() != 32) return Fail(DataLoss("a stored Merkle node is not 32 bytes"));
+    merkle::Hash h;
+    std::memcpy(h.data(), value.data(), 32);
+    return h;
+  }
+
+ private:
+  rocksdb::DB* db_;
+  rocksdb::ColumnFamilyHandle* tree_;
+};
+
+struct Pending {
+  AppendRequest request;
+  std::function<void(Result<AppendResult>)> done;
+};
+
+class RocksEventStore final : public EventStore {
+ public:
+  RocksEventStore(std::string dir, StoreOptions options, bool read_only)
+      : dir_(std::move(dir)), options_(std::move(options)), read_only_(read_only) {}
+  ~RocksEventStore() override { (void)Close(); }
+
+  Status OpenDb() {
+    fs::path store = fs::path(dir_) / layout::kStoreSubdir;
+    if (!fs::exists(store / "CURRENT")) {
+      return NotFound("no Vigie store in " + dir_ + " (run `vigie init --data " + dir_ + "` first)");
+    }
+    rocksdb::DB* raw = nullptr;
+    rocksdb::Status s =
+        read_only_ ? rocksdb::DB::OpenForReadOnly(DbOptions(), store.string(), FamilyDescriptors(), &cf_, &raw)
+                   : rocksdb::DB::Open(DbOptions(), store.string(), FamilyDescriptors(), &cf_, &raw);
+    if (!s.ok()) return FromRocks(s, "opening the store");
+    db_.reset(raw);
+    std::string value;
+    s = db_->Get(rocksdb::ReadOptions(), cf_[layout::kDefault], layout::kFormatKey, &value);
+    if (!s.ok() || value != layout::kFormat) return DataLoss("not a Vigie store, or an unknown format version");
+    s = db_->Get(rocksdb::ReadOptions(), cf_[layout::kDefault], layout::kOriginKey, &origin_);
+    if (!s.ok()) return DataLoss("the store has no origin");
+    auto key = note::SigningKey::Load((fs::path(dir_) / layout::kSigningKeyFile).string());
+    if (!key) return key.error();
+    if (key->name() != origin_) return DataLoss("the signing key does not belong to this log's origin");
+    key_ = std::move(*key);
+
+    // The log's size is its last dense position + 1.
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_[layout::kLog]));
+    it->SeekToLast();
+    VIGIE_RETURN_IF_ERROR(FromRocks(it->status(), "reading the log's end"));
+    std::uint64_t size = 0;
+    if (it->Valid()) {
+      if (it->key().size() != 8) return DataLoss("a log key is not 8 bytes");
+      size = layout::GetBe64(View(it->key())) + 1;
+      auto record = VerifyRecord(View(it->value()));
+      if (!record) return record.error();
+      last_recorded_ns_ = (*record)->recorded_at();
+    }
+    DbNodeSource nodes(db_.get(), cf_[layout::kTree]);
+    auto frontier = merkle::Frontier::Load(nodes, size);
+    if (!frontier) return frontier.error();
+    frontier_ = std::move(*frontier);
+    size_.store(size);
+    root_ = frontier_.Root();
+
+    std::unique_ptr<rocksdb::Iterator> cp(db_->NewIterator(rocksdb::ReadOptions(), cf_[layout::kCheckpoints]));
+    cp->SeekToLast();
+    if (cp->Valid() && cp->key().size() == 8) last_checkpoint_size_ = layout::GetBe64(View(cp->key()));
+    if (!read_only_) writer_ = std::thread([this] { WriterLoop(); });
+    return Status::Ok();
+  }
+
+  // ---- writing ----------------------------------------------------------
+
+  Result<AppendResult> Append(AppendRequest request) override {
+    std::promise<Result<AppendResult>> promise;
+    auto future = promise.get_future();
+    AppendAsync(std::move(request), [&promise](Result<AppendResult> r) { promise.set_value(std::move(r)); });
+    return future.get();
+  }
+
+  void AppendAsync(AppendRequest request, std::function<void(Result<AppendResult>)> done) override {
+    if (read_only_) return done(Fail(FailedPrecondition("the store is open read-only")));
+    if (Status s = CheckRequest(request); !s.ok()) return done(Fail(std::move(s)));
+    {
+      std::lock_guard lock(queue_mu_);
+      if (stopping_ || failed_.load()) {
+        return done(Fail(Unavailable("the store is closing or has failed; retry later")));
+      }
+      if (queue_.size() >= options_.max_pending_appends) {
+        return done(Fail(ResourceExhausted("too many appends waiting for the disk; retry later")));
+      }
+      queue_.push_back({std::move(request), std::move(done)});
+    }
+    queue_cv_.notify_one();
+  }
+
+  std::optional<AppendResult> FindCommand(std::string_view command_id) const override {
+    if (command_id.empty()) return std::nullopt;
+    std::string value;
+    if (!db_->Get(rocksdb::ReadOptions(), cf_[layout::kCommands], ToSlice(command_id), &value).ok()) {
+      return std::nullopt;
+    }
+    auto result = DecodeCommandResult(value);
+    if (!result) return std::nullopt;
+    return *result;
+  }
+
+  // ---- reading ----------------------------------------------------------
+
+  std::uint64_t Size() const override { return size_.load(std::memory_order_acquire); }
+
+  Result<StoredEvent> Read(std::uint64_t position) const override {
+    if (position >= Size()) return Fail(NotFound("no event at position " + std::to_string(position)));
+    std::string bytes;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_[layout::kLog], layout::PositionKey(position), &bytes);
+    if (!s.ok()) return Fail(FromRocks(s, "reading position " + std::to_string(position)));
+    auto record = VerifyRecord(bytes);
+    if (!record) return Fail(record.error());
+    if ((*record)->position() != position) return Fail(DataLoss("record stored under the wrong position"));
+    return ToStoredEvent(**record, bytes);
+  }
+
+  Result<std::vector<StoredEvent>> ReadForward(std::uint64_t from, std::size_t limit) const override {
+    std::vector<StoredEvent> out;
+    std::uint64_t end = Size();
+    if (from >= end) return out;
+    end = std::min<std::uint64_t>(end, from + limit);
+    Status s = Scan(from, end, [&](const RecordView& v) {
+      out.push_back(ToStoredEvent(*v.record, v.bytes));
+      return true;
+    });
+    if (!s.ok()) return Fail(std::move(s));
+    return out;
+  }
+
+  Result<std::vector<StoredEvent>> ReadBackward(std::uint64_t from, std::size_t limit) const override {
+    std::vector<StoredEvent> out;
+    std::uint64_t size = Size();
+    if (size == 0 || limit == 0) return out;
+    std::uint64_t top = std::min(from, size - 1);
+    std::uint64_t bottom = top + 1 >= limit ? top + 1 - limit : 0;
+    Status s = Scan(bottom, top + 1, [&](const RecordView& v) {
+      out.push_back(ToStoredEvent(*v.record, v.bytes));
+      return true;
+    });
+    if (!s.ok()) return Fail(std::move(s));
+    std::reverse(out.begin(), out.end());
+    return out;
+  }
+
+  Status Scan(std::uint64_t from, std::uint64_t to,
+              const std::function<bool(const RecordView&)>& visit) const override {
+    to = std::min(to, Size());
+    if (from >= to) return Status::Ok();
+    rocksdb::ReadOptions ro;
+    ro.readahead_size = 2 << 20;
+    std::string upper = layout::PositionKey(to);
+    rocksdb::Slice upper_slice(upper);
+    ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf_[layout::kLog]));
+    std::uint64_t expected = from;
+    for (it->Seek(layout::PositionKey(from)); it->Valid(); it->Next(), ++expected) {
+      std::string_view key = View(it->key());
+      if (key.size() != 8 || layout::GetBe64(key) != expected) {
+        return DataLoss("the log has a gap or a bad key at position " + std::to_string(expected));
+      }
+      std::string_view bytes = View(it->value());
+      auto record = VerifyRecord(bytes);
+      if (!record) return DataLoss("position " + std::to_string(expected) + ": " + record.error().message());
+      if ((*record)->position() != expected) {
+        return DataLoss("position " + std::to_string(expected) + ": record claims another position");
+      }
+      if (!visit(RecordView{expected, bytes, *record})) return Status::Ok();
+    }
+    VIGIE_RETURN_IF_ERROR(FromRocks(it->status(), "scanning the log"));
+    if (expected != to) return DataLoss("the log ends early at position " + std::to_string(expected));
+    return Status::Ok();
+  }
+
+  Result<std::vector<StoredEvent>> ReadStream(std::string_view stream, std::uint64_t from_version,
+                                              std::size_t limit) const override {
+    std::vector<StoredEvent> out;
+    std::uint64_t size = Size();
+    std::string prefix = layout::StreamPrefix(stream);
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_[layout::kStreams]));
+    for (it->Seek(layout::StreamKey(stream, from_version)); it->Valid() && out.size() < limit; it->Next()) {
+      std::string_view key = View(it->key());
+      if (!key.starts_with(prefix) || key.size() != prefix.size() + 8) break;
+      if (it->value().size() != 8) return Fail(DataLoss("bad stream index entry"));
+      std::uint64_t position = layout::GetBe64(View(it->value()));
+      if (position >= size) break;  // written by a batch not yet acknowledged
+      auto event = Read(position);
+      if (!event) return Fail(event.error());
+      out.push_back(std::move(*event));
+    }
+    if (Status s = FromRocks(it->status(), "reading a stream"); !s.ok()) return Fail(std::move(s));
+    return out;
+  }
+
+  std::optional<StreamHead> Head(std::string_view stream) const override {
+    std::string value;
+    if (!db_->Get(rocksdb::ReadOptions(), cf_[layout::kHeads], ToSlice(stream), &value).ok() ||
+        value.size() != 16) {
+      return std::nullopt;
+    }
+    StreamHead head{std::string(stream), layout::GetBe64(value), layout::GetBe64(std::string_view(value).substr(8))};
+    if (head.position >= Size()) return std::nullopt;  // not yet acknowledged
+    return head;
+  }
+
+  std::vector<StreamHead> Heads(std::string_view after, std::size_t limit) const override {
+    std::vector<StreamHead> out;
+    std::uint64_t size = Size();
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_[layout::kHeads]));
+    it->Seek(ToSlice(after));
+    if (it->Valid() && View(it->key()) == after) it->Next();
+    for (; it->Valid() && out.size() < limit; it->Next()) {
+      if (it->value().size() != 16) continue;
+      std::string_view v = View(it->value());
+      StreamHead head{std::string(View(it->key())), layout::GetBe64(v), layout::GetBe64(v.substr(8))};
+      if (head.position < size) out.push_back(std::move(head));
+    }
+    return out;
+  }
+
+  std::uint64_t WaitForSize(std::uint64_t size, std::chrono::milliseconds timeout) const override {
+    std::unique_lock lock(size_mu_);
+    size_cv_.wait_for(lock, timeout, [&] { return Size() > size || closed_; });
+    return Size();
+  }
+
+  std::uint64_t Subscribe(std::function<void(std::uint64_t)> on_size) override {
+    std::lock_guard lock(subscribers_mu_);
+    std::uint64_t id = ++next_subscriber_;
+    subscribers_.emplace(id, std::move(on_size));
+    return id;
+  }
+
+  void Unsubscribe(std::uint64_t id) override {
+    std::lock_guard lock(subscribers_mu_);
+    subscribers_.erase(id);
+  }
+
+  StoreStats Stats() const override {
+    std::lock_guard lock(stats_mu_);
+    StoreStats s = stats_;
+    {
+      std::lock_guard q(queue_mu_);
+      s.pending = queue_.size();
+    }
+    return s;
+  }
+
+  // ---- two clocks ---------------------------------------------------------
+
+  std::uint64_t SizeAt(std::int64_t recorded_at_ns) const override {
+    std::uint64_t size = Size();
+    if (recorded_at_ns == std::numeric_limits<std::int64_t>::max()) return size;
+    // recorded_at never decreases along positions, so the first entry after
+    // t is where the tree of time t ends.
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_[layout::kRecorded]));
+    it->Seek(layout::TimeKey(recorded_at_ns + 1, 0));
+    if (!it->Valid()) return size;
+    auto parts = layout::ParseTimeKey(View(it->key()));
+    if (!parts) return size;
+    return std::min(parts->position, size);
+  }
+
+  Result<std::vector<std::uint64_t>> PositionsOccurredIn(std::int64_t from_ns, std::int64_t to_ns,
+                                                         std::uint64_t size) const override {
+    std::vector<std::uint64_t> out;
+    size = std::min(size, Size());
+    if (from_ns >= to_ns) return out;
+    std::string upper = layout::TimeKey(to_ns, 0);
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf_[layout::kOccurred]));
+    for (it->Seek(layout::TimeKey(from_ns, 0)); it->Valid(); it->Next()) {
+      auto parts = layout::ParseTimeKey(View(it->key()));
+      if (!parts) return Fail(DataLoss("bad occurred_at index key"));
+      if (parts->position < size) out.push_back(parts->position);
+    }
+    if (Status s = FromRocks(it->status(), "reading the occurred_at index"); !s.ok()) return Fail(std::move(s));
+    return out;
+  }
+
+  // ---- proofs -------------------------------------------------------------
+
+  Result<merkle::Hash> LeafHash(std::uint64_t position) const override {
+    if (position >= Size()) return Fail(NotFound("no event at position " + std::to_string(position)));
+    return DbNodeSource(db_.get(), cf_[layout::kTree]).Node(0, position);
+  }
+
+  Result<merkle::Hash> RootAt(std::uint64_t size) const override {
+    {
+      std::lock_guard lock(size_mu_);
+      if (size == Size()) return root_;
+    }
+    if (size > Size()) return Fail(InvalidArgument("tree size " + std::to_string(size) + " exceeds the log"));
+    return merkle::RootAt(DbNodeSource(db_.get(), cf_[layout::kTree]), size);
+  }
+
+  Result<std::vector<merkle::Hash>> InclusionProof(std::uint64_t index, std::uint64_t size) const override {
+    if (size > Size()) return Fail(InvalidArgument("tree size " + std::to_string(size) + " exceeds the log"));
+    if (index >= size) return Fail(InvalidArgument("leaf index must be below the tree size"));
+    return merkle::InclusionProof(DbNodeSource(db_.get(), cf_[layout::kTree]), index, size);
+  }
+
+  Result<std::vector<merkle::Hash>> ConsistencyProof(std::uint64_t first, std::uint64_t second) const override {
+    if (second > Size()) return Fail(InvalidArgument("tree size " + std::to_string(second) + " exceeds the log"));
+    if (first > second) return Fail(InvalidArgument("first must not exceed second"));
+    return merkle::ConsistencyProof(DbNodeSource(db_.get(), cf_[layout::kTree]), first, second);
+  }
+
+  Status ScanNodes(int level, std::uint64_t from_index,
+                   const std::function<bool(std::uint64_t, const merkle::Hash&)>& visit) const override {
+    if (level < 0 || level > 63) return InvalidArgument("tree levels are 0 to 63");
+    rocksdb::ReadOptions ro;
+    ro.readahead_size = 2 << 20;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf_[layout::kTree]));
+    for (it->Seek(layout::TreeKey(level, from_index)); it->Valid(); it->Next()) {
+      std::string_view key = View(it->key());
+      if (key.size() != 9 || static_cast<std::uint8_t>(key[0]) != level) break;
+      if (it->value().size() != 32) return DataLoss("a stored Merkle node is not 32 bytes");
+      merkle::Hash h;
+      std::memcpy(h.data(), it->value().data(), 32);
+      if (!visit(layout::GetBe64(key.substr(1)), h)) return Status::Ok();
+    }
+    return FromRocks(it->status(), "scanning Merkle nodes");
+  }
+
+  // ---- checkpoints -------------------------------------------------------
+
+  const std::string& origin() const override { return origin_; }
+  std::string VerifierKey() const override { return key_.VerifierKey(); }
+
+  Result<std::string> SignCheckpoint(std::uint64_t size) const override {
+    auto root = RootAt(size);
+    if (!root) return Fail(root.error());
+    return key_.Sign(note::FormatCheckpoint({origin_, size, *root}));
+  }
+
+  Result<std::string> StoreCheckpoint() override {
+    if (read_only_) return Fail(FailedPrecondition("the store is open read-only"));
+    std::lock_guard lock(checkpoint_mu_);
+    std::uint64_t size = Size();
+    auto signed_note = SignCheckpoint(size);
+    if (!signed_note) return signed_note;
+    rocksdb::WriteOptions wo;
+    wo.sync = options_.sync;
+    rocksdb::Status s = db_->Put(wo, cf_[layout::kCheckpoints], layout::PositionKey(size), *signed_note);
+    if (!s.ok()) return Fail(FromRocks(s, "storing a checkpoint"));
+    last_checkpoint_size_ = size;
+    return signed_note;
+  }
+
+  Result<std::string> LatestCheckpoint() override {
+    {
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_[layout::kCheckpoints]));
+      it->SeekToLast();
+      if (it->Valid() && it->key().size() == 8 && layout::GetBe64(View(it->key())) == Size()) {
+        return it->value().ToString();
+      }
+    }
+    // The log grew since the last stored one: a fresh head is what clients
+    // need, and storing it keeps it provable later.
+    if (read_only_) return SignCheckpoint(Size());
+    return StoreCheckpoint();
+  }
+
+  std::vector<std::pair<std::uint64_t, std::string>> Checkpoints() const override {
+    std::vector<std::pair<std::uint64_t, std::string>> out;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_[layout::kCheckpoints]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (it->key().size() != 8) continue;
+      out.emplace_back(layout::GetBe64(View(it->key())), it->value().ToString());
+    }
+    return out;
+  }
+
+  // ---- maintenance -------------------------------------------------------
+
+  Status Backup(const std::string& dir) const override {
+    std::error_code ec;
+    if (fs::exists(dir, ec)) return AlreadyExists("backup target " + dir + " already exists");
+    if (!fs::create_directories(dir, ec)) return Internal("cannot create " + dir + ": " + ec.message());
+    rocksdb::Checkpoint* raw = nullptr;
+    VIGIE_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "preparing a backup"));
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    VIGIE_RETURN_IF_ERROR(FromRocks(
+        checkpoint->CreateCheckpoint((fs::path(dir) / layout::kStoreSubdir).string()), "writing the backup"));
+    return key_.Save((fs::path(dir) / layout::kSigningKeyFile).string());
+  }
+
+  Status Close() override {
+    {
+      std::lock_guard lock(queue_mu_);
+      if (stopping_) return Status::Ok();
+      stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    if (writer_.joinable()) writer_.join();
+    Status result = Status::Ok();
+    if (db_ && !read_only_ && !failed_.load() && Size() > 0 && last_checkpoint_size_ != Size()) {
+      auto cp = StoreCheckpoint();
+      if (!cp) result = cp.error();
+    }
+    if (db_) {
+      if (!read_only_) (void)db_->FlushWAL(/*sync=*/true);
+      for (auto* cf : cf_) (void)db_->DestroyColumnFamilyHandle(cf);
+      cf_.clear();
+      (void)db_->Close();
+      db_.reset();
+    }
+    {
+      std::lock_guard lock(size_mu_);
+      closed_ = true;
+    }
+    size_cv_.notify_all();
+    return result;
+  }
+
+ private:
+  // ---- the writer thread ---------------------------------------------------
+
+  // State of one batch, so later commands see earlier ones of the batch.
+  struct BatchOverlay {
+    std::unordered_map<std::string, StreamHead> heads;
+    std::unordered_set<EventId, EventIdHash> event_ids;
+    std::unordered_map<std::string, AppendResult> commands;
+  };
+
+  void WriterLoop() {
+    for (;;) {
+      std::vector<Pending> batch;
+      {
+        std::unique_lock lock(queue_mu_);
+        queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (queue_.empty()) return;  // stopping and drained
+        std::size_t events = 0;
+        while (!queue_.empty() && (batch.empty() || events + queue_.front().request.events.size() <=
+                                                        options_.max_batch_events)) {
+          events += queue_.front().request.events.size();
+          batch.push_back(std::move(queue_.front()));
+          queue_.pop_front();
+        }
+      }
+      WriteBatchOf(batch);
+    }
+  }
+
+  void WriteBatchOf(std::vector<Pending>& batch) {
+    rocksdb::WriteBatch wb;
+    BatchOverlay overlay;
+    std::vector<Result<AppendResult>> outcomes;
+    outcomes.reserve(batch.size());
+    std::uint64_t next = Size();
+    std::int64_t now = std::max(options_.clock(), last_recorded_ns_);
+    std::uint64_t staged_commands = 0, staged_events = 0, refused = 0;
+    for (Pending& p : batch) {
+      if (failed_.load()) {
+        outcomes.push_back(Fail(Unavailable("the store has failed; restart the server")));
+        continue;
+      }
+      auto outcome = Stage(p.request, now, &next, &overlay, &wb);
+      if (outcome && !outcome->replayed) {
+        ++staged_commands;
+        staged_events += outcome->events.size();
+      } else if (!outcome) {
+        ++refused;
+      }
+      outcomes.push_back(std::move(outcome));
+    }
+    if (wb.Count() > 0) {
+      rocksdb::WriteOptions wo;
+      wo.sync = options_.sync;
+      auto started = std::chrono::steady_clock::now();
+      rocksdb::Status s = db_->Write(wo, &wb);
+      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      if (!s.ok()) {
+        // After a failed write or fsync nothing in memory can be trusted to
+        // match the disk: refuse every later append until a restart.
+        failed_.store(true);
+        for (auto& o : outcomes) {
+          if (o && !o->replayed) o = Fail(Unavailable("the store failed to write: " + s.ToString()));
+        }
+      } else {
+        last_recorded_ns_ = now;
+        {
+          std::lock_guard lock(size_mu_);
+          root_ = frontier_.Root();
+          size_.store(next, std::memory_order_release);
+        }
+        RecordStats(batch.size(), staged_commands, staged_events, seconds);
+      }
+    }
+    {
+      std::lock_guard lock(stats_mu_);
+      stats_.refused += refused;
+    }
+    size_cv_.notify_all();
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(outcomes[i]));
+    NotifySubscribers();
+    MaybeCheckpoint();
+  }
+
+  Result<AppendResult> Stage(const AppendRequest& r, std::int64_t now, std::uint64_t* next,
+                             BatchOverlay* overlay, rocksdb::WriteBatch* wb) {
+    if (!r.command_id.empty()) {
+      if (auto it = overlay->commands.find(r.command_id); it != overlay->commands.end()) {
+        AppendResult replay = it->second;
+        replay.replayed = true;
+        return replay;
+      }
+      if (auto stored = FindCommand(r.command_id)) {
+        stored->replayed = true;
+        return *stored;
+      }
+    }
+    // Check everything before staging anything: a refused command leaves
+    // no trace in the batch.
+    std::unordered_map<std::string, std::optional<StreamHead>> heads;
+    for (const NewEvent& e : r.events) {
+      if (!heads.contains(e.stream)) heads.emplace(e.stream, CurrentHead(e.stream, *overlay));
+    }
+    for (const StreamExpectation& x : r.expectations) {
+      std::optional<StreamHead> head = heads.contains(x.stream) ? heads[x.stream] : CurrentHead(x.stream, *overlay);
+      switch (x.expected.kind) {
+        case ExpectedVersion::Kind::kAny: break;
+        case ExpectedVersion::Kind::kNoStream:
+          if (head) return Fail(Aborted("stream " + x.stream + " already exists"));
+          break;
+        case ExpectedVersion::Kind::kExact:
+          if (!head || head->version != x.expected.version) {
+            return Fail(Aborted("stream " + x.stream + " is not at version " + std::to_string(x.expected.version)));
+          }
+          break;
+      }
+    }
+    std::unordered_set<EventId, EventIdHash> own_ids;
+    for (const NewEvent& e : r.events) {
+      if (!own_ids.insert(e.event_id).second || overlay->event_ids.contains(e.event_id) || EventIdStored(e.event_id)) {
+        return Fail(AlreadyExists("an event with this event_id is already in the log"));
+      }
+    }
+
+    AppendResult result;
+    for (const NewEvent& e : r.events) {
+      std::optional<StreamHead>& head = heads[e.stream];
+      std::uint64_t version = head ? head->version + 1 : 0;
+      std::uint64_t position = (*next)++;
+      std::string record = EncodeRecord({position, version, now, r.command_id, &r.actor, &e});
+      std::vector<merkle::NodeWrite> nodes;
+      frontier_.Append(merkle::HashLeaf(record), &nodes);
+      for (const merkle::NodeWrite& n : nodes) {
+        wb->Put(cf_[layout::kTree], layout::TreeKey(n.level, n.index),
+                rocksdb::Slice(reinterpret_cast<const char*>(n.hash.data()), n.hash.size()));
+      }
+      std::string position_key = layout::PositionKey(position);
+      wb->Put(cf_[layout::kLog], position_key, record);
+      wb->Put(cf_[layout::kStreams], layout::StreamKey(e.stream, version), position_key);
+      wb->Put(cf_[layout::kHeads], e.stream, layout::HeadValue(version, position));
+      wb->Put(cf_[layout::kEventIds],
+              rocksdb::Slice(reinterpret_cast<const char*>(e.event_id.data()), e.event_id.size()), position_key);
+      wb->Put(cf_[layout::kRecorded], layout::TimeKey(now, position), rocksdb::Slice());
+      wb->Put(cf_[layout::kOccurred], layout::TimeKey(e.occurred_at_ns, position), rocksdb::Slice());
+      head = StreamHead{e.stream, version, position};
+      overlay->heads[e.stream] = *head;
+      overlay->event_ids.insert(e.event_id);
+      result.events.push_back({position, e.stream, version, e.type});
+    }
+    result.tree_size = *next;
+    if (!r.command_id.empty()) {
+      wb->Put(cf_[layout::kCommands], r.command_id, EncodeCommandResult(result));
+      overlay->commands.emplace(r.command_id, result);
+    }
+    return result;
+  }
+
+  std::optional<StreamHead> CurrentHead(const std::string& stream, const BatchOverlay& overlay) const {
+    if (auto it = overlay.heads.find(stream); it != overlay.heads.end()) return it->second;
+    std::string value;
+    if (!db_->Get(rocksdb::ReadOptions(), cf_[layout::kHeads], stream, &value).ok() || value.size() != 16) {
+      return std::nullopt;
+    }
+    return StreamHead{stream, layout::GetBe64(value), layout::GetBe64(std::string_view(value).substr(8))};
+  }
+
+  bool EventIdStored(const EventId& id) const {
+    std::string value;
+    return db_->Get(rocksdb::ReadOptions(), cf_[layout::kEventIds],
+                    rocksdb::Slice(reinterpret_cast<const char*>(id.data()), id.size()), &value)
+        .ok();
+  }
+
+  Result<AppendResult> DecodeCommandResult(std::string_view value) const {
+    if (value.size() < 16) return Fail(DataLoss("bad command entry"));
+    AppendResult r;
+    r.tree_size = layout::GetBe64(value);
+    std::uint64_t n = layout::GetBe64(value.substr(8));
+    if (value.size() != 16 + 8 * n) return Fail(DataLoss("bad command entry"));
+    for (std::uint64_t i = 0; i < n; ++i) {
+      std::uint64_t position = layout::GetBe64(value.substr(16 + 8 * i));
+      std::string bytes;
+      if (!db_->Get(rocksdb::ReadOptions(), cf_[layout::kLog], layout::PositionKey(position), &bytes).ok()) {
+        return Fail(DataLoss("a stored command names a missing position"));
+      }
+      auto record = VerifyRecord(bytes);
+      if (!record) return Fail(record.error());
+      r.events.push_back({position, (*record)->stream()->str(), (*record)->version(), (*record)->type()->str()});
+    }
+    return r;
+  }
+
+  void RecordStats(std::size_t batch_commands, std::uint64_t commands, std::uint64_t events, double seconds) {
+    std::lock_guard lock(stats_mu_);
+    stats_.commands += commands;
+    stats_.events += events;
+    ++stats_.batches;
+    for (std::size_t i = 0; i < StoreStats::kBatchBounds.size(); ++i) {
+      if (static_cast<double>(batch_commands) <= StoreStats::kBatchBounds[i]) ++stats_.batch_commands_buckets[i];
+    }
+    stats_.batch_commands_sum += static_cast<double>(batch_commands);
+    for (std::size_t i = 0; i < StoreStats::kSyncBoundsSeconds.size(); ++i) {
+      if (seconds <= StoreStats::kSyncBoundsSeconds[i]) ++stats_.sync_seconds_buckets[i];
+    }
+    stats_.sync_seconds_sum += seconds;
+  }
+
+  void NotifySubscribers() {
+    std::uint64_t size = Size();
+    std::lock_guard lock(subscribers_mu_);
+    for (auto& [id, fn] : subscribers_) fn(size);
+  }
+
+  void MaybeCheckpoint() {
+    if (options_.checkpoint_every_events == 0 || failed_.load()) return;
+    if (Size() - last_checkpoint_size_ >= options_.checkpoint_every_events) (void)StoreCheckpoint();
+  }
+
+  const std::string dir_;
+  const StoreOptions options_;
+  const bool read_only_;
+  std::string origin_;
+  note::SigningKey key_;
+
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cf_;
+
+  // Owned by the writer thread (and by OpenDb before it starts).
+  merkle::Frontier frontier_;
+  std::int64_t last_recorded_ns_ = 0;
+  std::thread writer_;
+  std::atomic<bool> failed_{false};
+
+  mutable std::mutex queue_mu_;
+  std::condition_variable queue_cv_;
+  std::deque<Pending> queue_;  // guarded by queue_mu_
+  bool stopping_ = false;      // guarded by queue_mu_
+
+  // The durable size and the root at that size change together.
+  mutable std::mutex size_mu_;
+  mutable std::condition_variable size_cv_;
+  std::atomic<std::uint64_t> size_{0};
+  merkle::Hash root_{};  // guarded by size_mu_
+  bool closed_ = false;  // guarded by size_mu_
+
+  std::mutex checkpoint_mu_;
+  std::atomic<std::uint64_t> last_checkpoint_size_{0};
+
+  std::mutex subscribers_mu_;
+  std::map<std::uint64_t, std::function<void(std::uint64_t)>> subscribers_;  // guarded
+  std::uint64_t next_subscriber_ = 0;                                          // guarded
+
+  mutable std::mutex stats_mu_;
+  StoreStats stats_;  // guarded by stats_mu_
+};
+
+}  // namespace
+
+std::int64_t SystemClockNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+Result<InitResult> EventStore::Init(const std::string& dir, const std::string& origin) {
+  if (origin.empty() || origin.size() > 200 || origin.find_first_of(" \n\t+") != std::string::npos) {
+    return Fail(InvalidArgument("the origin must be 1 to 200 characters without spaces, '+' or newlines"));
+  }
+  fs::path root(dir);
+  std::error_code ec;
+  if (fs::exists(root / layout::kStoreSubdir, ec) || fs::exists(root / layout::kSigningKeyFile, ec)) {
+    return Fail(AlreadyExists(dir + " already holds a Vigie store"));
+  }
+  fs::create_directories(root, ec);
+  if (ec) return Fail(Internal("cannot create " + dir + ": " + ec.message()));
+  ::chmod(dir.c_str(), 0700);
+  auto key = note::SigningKey::Generate(origin);
+  if (!key) return Fail(key.error());
+
+  rocksdb::Options options = DbOptions();
+  options.create_if_missing = true;
+  options.error_if_exists = true;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s =
+      rocksdb::DB::Open(options, (root / layout::kStoreSubdir).string(), FamilyDescriptors(), &cfs, &raw);
+  if (!s.ok()) return Fail(FromRocks(s, "creating the store"));
+  std::unique_ptr<rocksdb::DB> db(raw);
+  rocksdb::WriteBatch wb;
+  wb.Put(cfs[layout::kDefault], layout::kFormatKey, ToSlice(layout::kFormat));
+  wb.Put(cfs[layout::kDefault], layout::kOriginKey, origin);
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  s = db->Write(wo, &wb);
+  for (auto* cf : cfs) (void)db->DestroyColumnFamilyHandle(cf);
+  (void)db->Close();
+  if (!s.ok()) return Fail(FromRocks(s, "writing the store header"));
+  if (Status saved = key->Save((root / layout::kSigningKeyFile).string()); !saved.ok()) return Fail(saved);
+  return InitResult{key->VerifierKey()};
+}
+
+Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& dir, StoreOptions options) {
+  auto store = std::make_unique<RocksEventStore>(dir, std::move(options), /*read_only=*/false);
+  if (Status s = store->OpenDb(); !s.ok()) return Fail(std::move(s));
+  return std::unique_ptr<EventStore>(std::move(store));
+}
+
+Result<std::unique_ptr<EventStore>> EventStore::OpenReadOnly(const std::string& dir) {
+  auto store = std::make_unique<RocksEventStore>(dir, StoreOptions{}, /*read_only=*/true);
+  if (Status s = store->OpenDb(); !s.ok()) return Fail(std::move(s));
+  return std::unique_ptr<EventStore>(std::move(store));
+}
+
+}  // namespace vigie::eventstore

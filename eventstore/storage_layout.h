@@ -1,0 +1,76 @@
+#pragma once
+// The on-disk layout of an event store, written once, here.
+//
+// A data directory holds:
+//   DIR/store/        RocksDB database (below)
+//   DIR/signing.key   Ed25519 checkpoint key, mode 0600 (signed_note.h)
+//   DIR/keys/         per-subject key store (projections/key_store.h)
+//
+// RocksDB column families and key grammar (integers big-endian so that
+// RocksDB's bytewise order is numeric order; signed times are stored with
+// the sign bit flipped for the same reason):
+//
+//   default     "format"  -> "vigie-store-1"
+//               "origin"  -> log origin (checkpoint first line)
+//   log         u64 position                      -> record bytes (schemas/record.fbs)
+//   tree        u8 level, u64 index               -> hash[32]   perfect node (merkle_tree.h)
+//   streams     stream, 0x00, u64 version         -> u64 position
+//   heads       stream                            -> u64 version, u64 position
+//   event_ids   id[16]                            -> u64 position
+//   commands    command_id                        -> u64 tree_size, u32 n, n x u64 position
+//   recorded    i64 recorded_at, u64 position     -> ""
+//   occurred    i64 occurred_at, u64 position     -> ""
+//   checkpoints u64 tree_size                     -> signed note text
+//
+// Invariants, all kept by writing one command batch in one WriteBatch:
+// positions in `log` are dense from 0; for every record there is a `tree`
+// leaf at level 0 and every perfect node it completes, one `streams`, one
+// `event_ids`, one `recorded` and one `occurred` entry; `heads` holds the last
+// version of each stream.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace vigie::eventstore::layout {
+
+inline constexpr std::string_view kFormat = "vigie-store-1";
+inline constexpr std::string_view kFormatKey = "format";
+inline constexpr std::string_view kOriginKey = "origin";
+inline constexpr std::string_view kStoreSubdir = "store";
+inline constexpr std::string_view kSigningKeyFile = "signing.key";
+
+enum Family : int {
+  kDefault = 0,
+  kLog,
+  kTree,
+  kStreams,
+  kHeads,
+  kEventIds,
+  kCommands,
+  kRecorded,
+  kOccurred,
+  kCheckpoints,
+  kFamilyCount,
+};
+const char* FamilyName(int family);
+
+void PutBe64(std::string* out, std::uint64_t v);
+std::uint64_t GetBe64(std::string_view bytes);  // first 8 bytes; caller checks size
+std::uint64_t OrderedFromSigned(std::int64_t v);
+std::int64_t SignedFromOrdered(std::uint64_t v);
+
+std::string PositionKey(std::uint64_t position);
+std::string TreeKey(int level, std::uint64_t index);
+std::string StreamKey(std::string_view stream, std::uint64_t version);
+std::string StreamPrefix(std::string_view stream);
+std::string HeadValue(std::uint64_t version, std::uint64_t position);
+std::string TimeKey(std::int64_t time_ns, std::uint64_t position);
+
+struct TimeKeyParts {
+  std::int64_t time_ns = 0;
+  std::uint64_t position = 0;
+};
+std::optional<TimeKeyParts> ParseTimeKey(std::string_view key);
+
+}  // namespace vigie::eventstore::layout

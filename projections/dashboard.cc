@@ -1,0 +1,340 @@
+#include "projections/dashboard.h"
+
+#include <algorithm>
+#include <limits>
+
+#include <boost/json.hpp>
+
+#include "projections/access.h"
+#include "projections/statistics.h"
+
+namespace vigie::projections {
+namespace {
+
+namespace json = boost::json;
+
+constexpr double kNsPerDay = 86'400.0 * 1e9;
+
+// Maps instants to the periods of a sorted, contiguous list.
+class PeriodIndex {
+ public:
+  explicit PeriodIndex(const std::vector<Period>& periods) : periods_(periods) {}
+
+  std::size_t size() const { return periods_.size(); }
+
+  // The period containing t, or size() when none does.
+  std::size_t Find(std::int64_t t) const {
+    const std::size_t i = FirstEndingAfter(t);
+    return i < periods_.size() && periods_[i].start_ns <= t ? i : periods_.size();
+  }
+
+  // The first period whose end is after t: the periods from it on are
+  // those for which "before the period's end" holds of t.
+  std::size_t FirstEndingAfter(std::int64_t t) const {
+    auto it = std::upper_bound(periods_.begin(), periods_.end(), t,
+                               [](std::int64_t v, const Period& p) { return v < p.end_ns; });
+    return static_cast<std::size_t>(it - periods_.begin());
+  }
+
+ private:
+  const std::vector<Period>& periods_;
+};
+
+// Adds 1 to every period index in [first, last) in O(1); Total() resolves.
+class RangeCounter {
+ public:
+  explicit RangeCounter(std::size_t n) : diff_(n + 1, 0) {}
+  void Add(std::size_t first, std::size_t last) {
+    if (first >= last) return;
+    ++diff_[first];
+    --diff_[last];
+  }
+  std::vector<std::int64_t> Totals() const {
+    std::vector<std::int64_t> out(diff_.size() - 1);
+    std::int64_t running = 0;
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = running += diff_[i];
+    return out;
+  }
+
+ private:
+  std::vector<std::int64_t> diff_;
+};
+
+bool InCell(const std::optional<std::string>& cell, const std::string& cell_id) {
+  return !cell || *cell == cell_id;
+}
+
+void CountInformation(const State& s, const PeriodIndex& index,
+                      const std::optional<std::string>& cell, std::vector<DerivedIndicators>& out) {
+  const std::size_t none = index.size();
+  for (const auto& [id, item] : s.information) {
+    if (!InCell(cell, item.cell_id)) continue;
+    if (std::size_t p = index.Find(item.shared.occurred_at_ns); p != none) ++out[p].information_shared;
+    std::optional<std::int64_t> first;
+    for (const std::string& analysis_id : item.analysis_ids) {
+      auto a = s.analyses.find(analysis_id);
+      if (a == s.analyses.end()) continue;
+      const std::int64_t t = a->second.recorded.occurred_at_ns;
+      if (!first || t < *first) first = t;
+    }
+    if (first) {
+      if (std::size_t p = index.Find(*first); p != none) ++out[p].information_analysed;
+    }
+  }
+}
+
+void CountControls(const State& s, const PeriodIndex& index, const std::optional<std::string>& cell,
+                   std::vector<DerivedIndicators>& out) {
+  const std::size_t none = index.size();
+  for (const auto& [id, control] : s.controls) {
+    if (!InCell(cell, control.cell_id)) continue;
+    if (std::size_t p = index.Find(control.planned.occurred_at_ns); p != none) {
+      ++out[p].controls_planned;
+    }
+    if (control.outcome) {
+      if (std::size_t p = index.Find(control.outcome->stamp.occurred_at_ns); p != none) {
+        DerivedIndicators& d = out[p];
+        ++d.controls_executed;
+        d.persons_controlled += control.outcome->persons_controlled;
+        d.offences_found += control.outcome->offences_found;
+        d.seizures += control.outcome->seizures;
+        d.administrative_closures += control.outcome->administrative_closures;
+        d.fines += control.outcome->fines;
+      }
+    }
+    if (control.cancelled) {
+      if (std::size_t p = index.Find(control.cancelled->stamp.occurred_at_ns); p != none) {
+        ++out[p].controls_cancelled;
+      }
+    }
+  }
+}
+
+void CountSituations(const State& s, const PeriodIndex& index,
+                     const std::optional<std::string>& cell, std::vector<DerivedIndicators>& out,
+                     std::vector<std::vector<double>>& days_to_first_decision) {
+  const std::size_t none = index.size();
+  RangeCounter active(index.size());
+  for (const auto& [id, situation] : s.situations) {
+    if (!InCell(cell, situation.cell_id)) continue;
+    const std::int64_t opened = situation.opened.occurred_at_ns;
+    if (std::size_t p = index.Find(opened); p != none) ++out[p].situations_opened;
+    std::size_t active_until = index.size();
+    if (situation.closed) {
+      const std::int64_t closed = situation.closed->stamp.occurred_at_ns;
+      if (std::size_t p = index.Find(closed); p != none) ++out[p].situations_closed;
+      active_until = index.FirstEndingAfter(closed);
+    }
+    active.Add(index.FirstEndingAfter(opened), active_until);
+
+    std::optional<std::int64_t> first_decision;
+    for (const std::string& decision_id : situation.decision_ids) {
+      auto d = s.decisions.find(decision_id);
+      if (d == s.decisions.end()) continue;
+      const std::int64_t t = d->second.recorded.occurred_at_ns;
+      if (!first_decision || t < *first_decision) first_decision = t;
+    }
+    if (!first_decision) continue;
+    const std::size_t p = index.Find(*first_decision);
+    if (p == none) continue;
+    std::optional<std::int64_t> start;
+    for (const std::string& info_id : situation.info_ids) {
+      auto i = s.information.find(info_id);
+      if (i == s.information.end()) continue;
+      const std::int64_t t = i->second.shared.occurred_at_ns;
+      if (t <= *first_decision && (!start || t < *start)) start = t;
+    }
+    const std::int64_t from = start.value_or(opened);
+    days_to_first_decision[p].push_back(static_cast<double>(*first_decision - from) / kNsPerDay);
+  }
+  const std::vector<std::int64_t> totals = active.Totals();
+  for (std::size_t p = 0; p < totals.size(); ++p) out[p].situations_active = totals[p];
+}
+
+void CountDecisions(const State& s, const PeriodIndex& index, const std::optional<std::string>& cell,
+                    std::vector<DerivedIndicators>& out) {
+  const std::size_t none = index.size();
+  RangeCounter overdue(index.size());
+  for (const auto& [id, decision] : s.decisions) {
+    if (!InCell(cell, decision.cell_id)) continue;
+    const std::int64_t recorded = decision.recorded.occurred_at_ns;
+    if (std::size_t p = index.Find(recorded); p != none) ++out[p].decisions_recorded;
+    std::size_t overdue_until = index.size();
+    if (decision.completed) {
+      const std::int64_t completed = decision.completed->stamp.occurred_at_ns;
+      if (std::size_t p = index.Find(completed); p != none) ++out[p].decisions_completed;
+      overdue_until = index.FirstEndingAfter(completed);
+    }
+    overdue.Add(index.FirstEndingAfter(std::max(recorded, decision.due_ns)), overdue_until);
+  }
+  const std::vector<std::int64_t> totals = overdue.Totals();
+  for (std::size_t p = 0; p < totals.size(); ++p) out[p].decisions_overdue = totals[p];
+}
+
+void CountMeetings(const State& s, const PeriodIndex& index, const std::optional<std::string>& cell,
+                   std::vector<DerivedIndicators>& out,
+                   std::vector<std::vector<double>>& attendance) {
+  const std::size_t none = index.size();
+  for (const auto& [id, meeting] : s.meetings) {
+    if (!meeting.held || !InCell(cell, meeting.cell_id)) continue;
+    const std::int64_t held_at = meeting.held->stamp.occurred_at_ns;
+    const std::size_t p = index.Find(held_at);
+    if (p == none) continue;
+    ++out[p].meetings_held;
+    if (meeting.emergency) ++out[p].emergency_meetings_held;
+    auto c = s.cells.find(meeting.cell_id);
+    if (c == s.cells.end()) continue;
+    const std::set<std::string> members = c->second.MembersAt(held_at);
+    if (members.empty()) continue;
+    const std::set<std::string> present(meeting.held->attendees.begin(),
+                                        meeting.held->attendees.end());
+    const auto attending = std::count_if(present.begin(), present.end(),
+                                         [&](const std::string& a) { return members.contains(a); });
+    attendance[p].push_back(static_cast<double>(attending) / static_cast<double>(members.size()));
+  }
+}
+
+std::optional<double> MetShare(const State& s, int year) {
+  std::int64_t evaluated = 0;
+  std::int64_t met = 0;
+  for (const auto& [id, commitment] : s.commitments) {
+    const CommitmentEvaluation* e = commitment.EvaluationOf(year);
+    if (!e) continue;
+    ++evaluated;
+    if (e->status == "met") ++met;
+  }
+  return Ratio(static_cast<double>(met), static_cast<double>(evaluated));
+}
+
+json::value Optional(const std::optional<double>& v) {
+  return v ? json::value(*v) : json::value(nullptr);
+}
+
+}  // namespace
+
+std::vector<DerivedIndicators> ComputeDerived(const State& state,
+                                              const std::vector<Period>& periods,
+                                              const std::optional<std::string>& cell) {
+  std::vector<DerivedIndicators> out(periods.size());
+  const PeriodIndex index(periods);
+  std::vector<std::vector<double>> days(periods.size());
+  std::vector<std::vector<double>> attendance(periods.size());
+  CountInformation(state, index, cell, out);
+  CountControls(state, index, cell, out);
+  CountSituations(state, index, cell, out, days);
+  CountDecisions(state, index, cell, out);
+  CountMeetings(state, index, cell, out, attendance);
+  std::map<int, std::optional<double>> share_by_year;
+  for (std::size_t p = 0; p < periods.size(); ++p) {
+    out[p].median_days_to_first_decision = Median(std::move(days[p]));
+    out[p].attendance_rate = Mean(attendance[p]);
+    const int year = ParisDate(periods[p].start_ns).year;
+    auto it = share_by_year.find(year);
+    if (it == share_by_year.end()) it = share_by_year.emplace(year, MetShare(state, year)).first;
+    out[p].commitments_met_share = it->second;
+  }
+  return out;
+}
+
+std::map<std::string, RecordedValue> ComputeRecorded(const State& state, const Period& period) {
+  std::map<std::string, RecordedValue> out;
+  const std::uint64_t population = state.territory.PopulationAt(period.end_ns - 1);
+  for (const auto& [id, indicator] : state.indicators) {
+    bool any = false;
+    double sum = 0;
+    for (const IndicatorValue& v : indicator.values) {
+      if (v.period_start_ns >= period.start_ns && v.period_end_ns <= period.end_ns &&
+          v.period_start_ns < v.period_end_ns) {
+        any = true;
+        sum += v.value;
+      }
+    }
+    if (!any) continue;
+    RecordedValue r{sum, std::nullopt};
+    if (indicator.per_thousand && population > 0) {
+      r.per_thousand = sum * 1000.0 / static_cast<double>(population);
+    }
+    out.emplace(id, r);
+  }
+  return out;
+}
+
+json::object DerivedJson(const DerivedIndicators& d) {
+  json::object o;
+  o["information_shared"] = d.information_shared;
+  o["information_analysed"] = d.information_analysed;
+  o["controls_planned"] = d.controls_planned;
+  o["controls_executed"] = d.controls_executed;
+  o["controls_cancelled"] = d.controls_cancelled;
+  o["persons_controlled"] = d.persons_controlled;
+  o["offences_found"] = d.offences_found;
+  o["seizures"] = d.seizures;
+  o["administrative_closures"] = d.administrative_closures;
+  o["fines"] = d.fines;
+  o["situations_opened"] = d.situations_opened;
+  o["situations_closed"] = d.situations_closed;
+  o["situations_active"] = d.situations_active;
+  o["decisions_recorded"] = d.decisions_recorded;
+  o["decisions_completed"] = d.decisions_completed;
+  o["decisions_overdue"] = d.decisions_overdue;
+  o["meetings_held"] = d.meetings_held;
+  o["emergency_meetings_held"] = d.emergency_meetings_held;
+  o["attendance_rate"] = Optional(d.attendance_rate);
+  o["median_days_to_first_decision"] = Optional(d.median_days_to_first_decision);
+  o["commitments_met_share"] = Optional(d.commitments_met_share);
+  return o;
+}
+
+Result<json::value> DashboardBody(const State& shown, std::int64_t from_ns, std::int64_t to_ns,
+                                  Granularity granularity,
+                                  const std::optional<std::string>& cell) {
+  Result<std::vector<Period>> periods = SplitPeriods(from_ns, to_ns, granularity);
+  if (!periods) return Fail(periods.error());
+  const std::vector<DerivedIndicators> derived = ComputeDerived(shown, *periods, cell);
+  json::array rows;
+  rows.reserve(periods->size());
+  for (std::size_t p = 0; p < periods->size(); ++p) {
+    const Period& period = (*periods)[p];
+    json::object recorded;
+    for (const auto& [id, value] : ComputeRecorded(shown, period)) {
+      json::object v;
+      v["value"] = value.value;
+      if (value.per_thousand) v["per_thousand"] = *value.per_thousand;
+      recorded[id] = std::move(v);
+    }
+    json::object row;
+    row["start"] = FormatParisTime(period.start_ns);
+    row["end"] = FormatParisTime(period.end_ns);
+    row["derived"] = DerivedJson(derived[p]);
+    row["recorded"] = std::move(recorded);
+    rows.push_back(std::move(row));
+  }
+  json::object body;
+  body["from"] = FormatParisTime(from_ns);
+  body["to"] = FormatParisTime(to_ns);
+  body["granularity"] = GranularityName(granularity);
+  if (cell) body["cell"] = *cell;
+  body["as_of_position"] = shown.size;
+  body["periods"] = std::move(rows);
+  return json::value(std::move(body));
+}
+
+Result<json::value> DashboardView(const State& now, const State& shown, const Caller& caller,
+                                  const DashboardQuery& query) {
+  if (!CanReadAggregates(caller)) return Fail(PermissionDenied("no role may read dashboards"));
+  Result<Granularity> granularity = ParseGranularity(query.granularity);
+  if (!granularity) return Fail(granularity.error());
+  if (query.cell) {
+    // Counts of a cell are aggregates, but a cell's very existence is
+    // shown only to those who may see it, or whose office is to oversee.
+    const bool overseer = caller.Has("evaluator") || caller.Has("auditor") ||
+                          caller.Has("admin") || IsReferent(caller);
+    const bool exists = now.cells.contains(*query.cell);
+    if (!exists || (!overseer && !CanSeeCell(now, caller, *query.cell))) {
+      return Fail(NotFound("cell not found"));
+    }
+  }
+  return DashboardBody(shown, query.from_ns, query.to_ns, *granularity, query.cell);
+}
+
+}  // namespace vigie::projections

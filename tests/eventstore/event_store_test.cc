@@ -1,0 +1,322 @@
+// EventStore: appends, reads, expected versions, idempotency, live tail,
+// concurrent appenders, the two clocks, proofs and checkpoints.
+#include "eventstore/event_store.h"
+
+#include <atomic>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "eventstore/signed_note.h"
+#include "tests/eventstore/test_store.h"
+
+namespace vigie::eventstore {
+namespace {
+
+class EventStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::MakeTempDir("vigie-store");
+    auto init = EventStore::Init(dir_, "test.vigie.example/log");
+    ASSERT_TRUE(init) << init.error().ToString();
+    verifier_key_ = init->verifier_key;
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Reopen() {
+    store_.reset();
+    StoreOptions options;
+    options.clock = [this] { return now_ns_.load(); };
+    auto opened = EventStore::Open(dir_, options);
+    ASSERT_TRUE(opened) << opened.error().ToString();
+    store_ = std::move(*opened);
+  }
+
+  std::string dir_;
+  std::string verifier_key_;
+  std::atomic<std::int64_t> now_ns_{1'700'000'000'000'000'000};
+  std::unique_ptr<EventStore> store_;
+};
+
+TEST_F(EventStoreTest, InitRefusesAnExistingStore) {
+  auto again = EventStore::Init(dir_, "other");
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code(), StatusCode::kAlreadyExists);
+}
+
+TEST_F(EventStoreTest, OpenWithoutInitSaysSo) {
+  auto missing = EventStore::Open(dir_ + "/nowhere");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code(), StatusCode::kNotFound);
+}
+
+TEST_F(EventStoreTest, AppendThenReadBack) {
+  auto r = store_->Append(testing::OneEvent("cell-a", "CellCreated", 1));
+  ASSERT_TRUE(r) << r.error().ToString();
+  ASSERT_EQ(r->events.size(), 1u);
+  EXPECT_EQ(r->events[0].position, 0u);
+  EXPECT_EQ(r->events[0].version, 0u);
+  EXPECT_EQ(r->tree_size, 1u);
+  EXPECT_FALSE(r->replayed);
+  EXPECT_EQ(store_->Size(), 1u);
+
+  auto e = store_->Read(0);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->stream, "cell-a");
+  EXPECT_EQ(e->type, "CellCreated");
+  EXPECT_EQ(e->recorded_at_ns, now_ns_.load());
+  EXPECT_EQ(e->payload, "payload-1");
+  EXPECT_EQ(e->actor.person, "referent-1");
+  EXPECT_EQ(store_->Read(1).error().code(), StatusCode::kNotFound);
+}
+
+TEST_F(EventStoreTest, OneCommandAcrossStreamsIsAtomicAndOrdered) {
+  AppendRequest r = testing::OneEvent("info-1", "InformationShared", 1);
+  r.events.push_back(testing::Event("situation-s1", "SituationLinked", 2));
+  r.events.push_back(testing::Event("info-1", "InformationTagged", 3));
+  auto result = store_->Append(r);
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->events.size(), 3u);
+  EXPECT_EQ(result->events[2].version, 1u);
+  EXPECT_EQ(store_->Head("info-1")->version, 1u);
+  EXPECT_EQ(store_->Head("situation-s1")->position, 1u);
+  auto stream = store_->ReadStream("info-1", 0, 10);
+  ASSERT_TRUE(stream);
+  ASSERT_EQ(stream->size(), 2u);
+  EXPECT_EQ((*stream)[1].type, "InformationTagged");
+}
+
+TEST_F(EventStoreTest, ExpectedVersionsAreEnforced) {
+  AppendRequest create = testing::OneEvent("partner-ddsp", "PartnerRegistered", 1);
+  create.expectations.push_back({"partner-ddsp", ExpectedVersion::NoStream()});
+  ASSERT_TRUE(store_->Append(create));
+
+  AppendRequest duplicate = testing::OneEvent("partner-ddsp", "PartnerRegistered", 2);
+  duplicate.expectations.push_back({"partner-ddsp", ExpectedVersion::NoStream()});
+  auto refused = store_->Append(duplicate);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), StatusCode::kAborted);
+
+  AppendRequest stale = testing::OneEvent("partner-ddsp", "PartnerRenamed", 3);
+  stale.expectations.push_back({"partner-ddsp", ExpectedVersion::Exact(5)});
+  EXPECT_EQ(store_->Append(stale).error().code(), StatusCode::kAborted);
+
+  AppendRequest rename = testing::OneEvent("partner-ddsp", "PartnerRenamed", 4);
+  rename.expectations.push_back({"partner-ddsp", ExpectedVersion::Exact(0)});
+  ASSERT_TRUE(store_->Append(rename));
+  EXPECT_EQ(store_->Size(), 2u) << "refused commands leave nothing behind";
+}
+
+TEST_F(EventStoreTest, ReplayedCommandReturnsTheFirstResult) {
+  AppendRequest r = testing::OneEvent("info-1", "InformationShared", 1);
+  r.command_id = "0b5d1a84-6c4e-4f0e-9a3b-2f7c1d9e8a01";
+  auto first = store_->Append(r);
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(store_->Append(testing::OneEvent("info-2", "InformationShared", 2)));
+  r.events[0].event_id = testing::Id(99);  // a retried command may carry a fresh id
+  auto again = store_->Append(r);
+  ASSERT_TRUE(again);
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(again->tree_size, first->tree_size);
+  ASSERT_EQ(again->events.size(), 1u);
+  EXPECT_EQ(again->events[0].position, first->events[0].position);
+  EXPECT_EQ(store_->Size(), 2u);
+  Reopen();
+  EXPECT_TRUE(store_->FindCommand(r.command_id).has_value());
+}
+
+TEST_F(EventStoreTest, DuplicateEventIdIsRefused) {
+  ASSERT_TRUE(store_->Append(testing::OneEvent("a", "T", 7)));
+  auto dup = store_->Append(testing::OneEvent("b", "T", 7));
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().code(), StatusCode::kAlreadyExists);
+}
+
+TEST_F(EventStoreTest, BadRequestsAreRefusedBeforeQueueing) {
+  AppendRequest empty;
+  EXPECT_EQ(store_->Append(empty).error().code(), StatusCode::kInvalidArgument);
+  AppendRequest nul = testing::OneEvent(std::string("a\0b", 3), "T", 1);
+  EXPECT_EQ(store_->Append(nul).error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->Size(), 0u);
+}
+
+TEST_F(EventStoreTest, ReadsForwardAndBackward) {
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", i + 1)));
+  auto fwd = store_->ReadForward(3, 4);
+  ASSERT_TRUE(fwd);
+  ASSERT_EQ(fwd->size(), 4u);
+  EXPECT_EQ(fwd->front().position, 3u);
+  EXPECT_EQ(fwd->back().position, 6u);
+  auto back = store_->ReadBackward(100, 3);
+  ASSERT_TRUE(back);
+  ASSERT_EQ(back->size(), 3u);
+  EXPECT_EQ(back->front().position, 9u);
+  EXPECT_EQ(back->back().position, 7u);
+  EXPECT_TRUE(store_->ReadForward(10, 5)->empty());
+}
+
+TEST_F(EventStoreTest, HeadsListStreamsInNameOrder) {
+  ASSERT_TRUE(store_->Append(testing::OneEvent("b", "T", 1)));
+  ASSERT_TRUE(store_->Append(testing::OneEvent("a", "T", 2)));
+  ASSERT_TRUE(store_->Append(testing::OneEvent("c", "T", 3)));
+  auto heads = store_->Heads("a", 10);
+  ASSERT_EQ(heads.size(), 2u);
+  EXPECT_EQ(heads[0].stream, "b");
+  EXPECT_EQ(heads[1].stream, "c");
+}
+
+TEST_F(EventStoreTest, LiveTailWakesWaitersAndSubscribers) {
+  std::atomic<std::uint64_t> seen{0};
+  auto id = store_->Subscribe([&](std::uint64_t size) { seen = size; });
+  std::thread writer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", 1)));
+  });
+  EXPECT_EQ(store_->WaitForSize(0, std::chrono::seconds(10)), 1u);
+  writer.join();
+  EXPECT_EQ(seen.load(), 1u);
+  store_->Unsubscribe(id);
+  EXPECT_EQ(store_->WaitForSize(1, std::chrono::milliseconds(1)), 1u);
+}
+
+TEST_F(EventStoreTest, ConcurrentAppendersGetDenseUniquePositions) {
+  constexpr int kThreads = 16, kPerThread = 100;
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  std::set<std::uint64_t> positions;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto r = store_->Append(testing::OneEvent("s-" + std::to_string(t), "T", t * 1000 + i + 1));
+        ASSERT_TRUE(r) << r.error().ToString();
+        std::lock_guard lock(mu);
+        positions.insert(r->events[0].position);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  ASSERT_EQ(positions.size(), std::size_t{kThreads * kPerThread});
+  EXPECT_EQ(*positions.rbegin(), std::uint64_t{kThreads * kPerThread - 1});
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(store_->Head("s-" + std::to_string(t))->version, 99u);
+  StoreStats stats = store_->Stats();
+  EXPECT_EQ(stats.commands, std::uint64_t{kThreads * kPerThread});
+  EXPECT_LT(stats.batches, stats.commands) << "group commit merged no batch at all";
+}
+
+TEST_F(EventStoreTest, ConcurrentExpectedVersionRaceHasOneWinner) {
+  std::atomic<int> winners{0}, conflicts{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      AppendRequest r = testing::OneEvent("cell-x", "CellCreated", t + 1);
+      r.expectations.push_back({"cell-x", ExpectedVersion::NoStream()});
+      auto result = store_->Append(r);
+      if (result) ++winners;
+      else if (result.error().code() == StatusCode::kAborted) ++conflicts;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(winners.load(), 1);
+  EXPECT_EQ(conflicts.load(), 7);
+}
+
+TEST_F(EventStoreTest, SizeAtFollowsTheRecordedClock) {
+  const std::int64_t t0 = now_ns_.load();
+  ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", 1)));
+  now_ns_ += 1000;
+  ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", 2)));
+  ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", 3)));
+  now_ns_ -= 5000;  // a clock stepping back never reorders recorded_at
+  ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", 4)));
+  EXPECT_EQ(store_->SizeAt(t0 - 1), 0u);
+  EXPECT_EQ(store_->SizeAt(t0), 1u);
+  EXPECT_EQ(store_->SizeAt(t0 + 999), 1u);
+  EXPECT_EQ(store_->SizeAt(t0 + 1000), 4u);
+  EXPECT_EQ(store_->Read(3)->recorded_at_ns, t0 + 1000);
+}
+
+TEST_F(EventStoreTest, OccurredIndexSelectsAPeriod) {
+  AppendRequest a = testing::OneEvent("s", "T", 1);
+  a.events[0].occurred_at_ns = 300;
+  AppendRequest b = testing::OneEvent("s", "T", 2);
+  b.events[0].occurred_at_ns = 100;  // recorded late, happened earlier
+  AppendRequest c = testing::OneEvent("s", "T", 3);
+  c.events[0].occurred_at_ns = -50;  // before 1970 sorts first too
+  for (auto* r : {&a, &b, &c}) ASSERT_TRUE(store_->Append(*r));
+  auto all = store_->PositionsOccurredIn(-100, 1000, store_->Size());
+  ASSERT_TRUE(all);
+  EXPECT_EQ(*all, (std::vector<std::uint64_t>{2, 1, 0}));
+  EXPECT_EQ(*store_->PositionsOccurredIn(100, 300, store_->Size()), (std::vector<std::uint64_t>{1}));
+  EXPECT_EQ(*store_->PositionsOccurredIn(-100, 1000, 2), (std::vector<std::uint64_t>{1, 0}));
+}
+
+TEST_F(EventStoreTest, ProofsVerifyAgainstSignedCheckpoints) {
+  for (int i = 0; i < 37; ++i) ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", i + 1)));
+  auto note_text = store_->SignCheckpoint(37);
+  ASSERT_TRUE(note_text);
+  auto body = note::VerifyNote(verifier_key_, *note_text);
+  ASSERT_TRUE(body) << body.error().ToString();
+  auto cp = note::ParseCheckpoint(*body);
+  ASSERT_TRUE(cp);
+  EXPECT_EQ(cp->size, 37u);
+  EXPECT_EQ(cp->origin, "test.vigie.example/log");
+
+  auto event = store_->Read(11);
+  ASSERT_TRUE(event);
+  auto leaf = merkle::HashLeaf(event->record);
+  EXPECT_EQ(*store_->LeafHash(11), leaf);
+  auto path = store_->InclusionProof(11, 37);
+  ASSERT_TRUE(path);
+  EXPECT_TRUE(merkle::VerifyInclusion(leaf, 11, 37, *path, cp->root));
+
+  auto old_root = store_->RootAt(20);
+  ASSERT_TRUE(old_root);
+  auto consistency = store_->ConsistencyProof(20, 37);
+  ASSERT_TRUE(consistency);
+  EXPECT_TRUE(merkle::VerifyConsistency(20, 37, *old_root, cp->root, *consistency));
+  EXPECT_EQ(store_->InclusionProof(3, 38).error().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(EventStoreTest, StateSurvivesReopen) {
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", i + 1)));
+  auto root = store_->RootAt(5);
+  Reopen();
+  EXPECT_EQ(store_->Size(), 5u);
+  EXPECT_EQ(*store_->RootAt(5), *root);
+  auto r = store_->Append(testing::OneEvent("s", "T", 6));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->events[0].version, 5u);
+  EXPECT_FALSE(store_->Checkpoints().empty()) << "Close stores a checkpoint";
+}
+
+TEST_F(EventStoreTest, VerifyPassesOnAHealthyStore) {
+  for (int i = 0; i < 300; ++i) ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", i + 1)));
+  ASSERT_TRUE(store_->StoreCheckpoint());
+  for (int i = 300; i < 333; ++i) ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", i + 1)));
+  store_.reset();
+  auto report = VerifyStore(dir_);
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_TRUE(report->ok()) << report->problem;
+  EXPECT_EQ(report->records, 333u);
+  EXPECT_EQ(report->checkpoints, 2u);
+}
+
+TEST_F(EventStoreTest, BackupIsAConsistentOpenableStore) {
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", i + 1)));
+  std::string backup = dir_ + "-backup";
+  ASSERT_TRUE(store_->Backup(backup).ok());
+  auto copy = EventStore::OpenReadOnly(backup);
+  ASSERT_TRUE(copy) << copy.error().ToString();
+  EXPECT_EQ((*copy)->Size(), 10u);
+  EXPECT_EQ(*(*copy)->RootAt(10), *store_->RootAt(10));
+  copy->reset();
+  std::filesystem::remove_all(backup);
+}
+
+}  // namespace
+}  // namespace vigie::eventstore

@@ -1,0 +1,54 @@
+#pragma once
+// Shared plumbing of the `vigie` sub-commands (tools/cli_*.cc).
+//
+// Exit codes (SPEC §7): 0 ok, 1 a failure was found (or the operation
+// failed), 2 usage error. Every sub-command registers itself on the CLI11 app
+// with a `--data DIR` option and runs only when selected.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include <CLI/CLI.hpp>
+
+#include "eventstore/status.h"
+
+namespace vigie::tools {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+// Where a sub-command puts its exit code once it has run.
+struct CliContext {
+  int exit_code = kExitOk;
+};
+
+// Adds `--data DIR` (default ./vigie-data) bound to *dir.
+void AddDataOption(CLI::App* command, std::string* dir);
+
+// Prints "vigie: <message>" on stderr and returns the exit code for it:
+// 2 for invalid arguments, 1 for everything else.
+int ReportError(const Status& status);
+
+// A progress bar on a terminal, a plain line every 10% otherwise. Silent for
+// work that ends within a second.
+class Progress {
+ public:
+  explicit Progress(std::string label);
+  ~Progress();
+  void Update(std::uint64_t done, std::uint64_t total);
+
+ private:
+  std::string label_;
+  bool tty_;
+  std::int64_t started_ms_;
+  int last_shown_ = -1;
+  bool shown_ = false;
+};
+
+void AddInitCommand(CLI::App& app, CliContext& ctx);
+void AddVerifyCommand(CLI::App& app, CliContext& ctx);
+void AddProofCommand(CLI::App& app, CliContext& ctx);
+
+}  // namespace vigie::tools
