@@ -124,6 +124,7 @@ class DbNodeSource final : public merkle::NodeSource {
 
 struct Pending {
   AppendRequest request;
+  std::vector<std::string> imported;  // raw records of an import, else empty
   std::function<void(Result<AppendResult>)> done;
 };
 
@@ -200,9 +201,28 @@ class RocksEventStore final : public EventStore {
       if (queue_.size() >= options_.max_pending_appends) {
         return done(Fail(ResourceExhausted("too many appends waiting for the disk; retry later")));
       }
-      queue_.push_back({std::move(request), std::move(done)});
+      queue_.push_back({std::move(request), {}, std::move(done)});
     }
     queue_cv_.notify_one();
+  }
+
+  Result<std::uint64_t> ImportRecords(std::vector<std::string> records) override {
+    if (read_only_) return Fail(FailedPrecondition("the store is open read-only"));
+    if (records.empty()) return Size();
+    if (records.size() > kMaxEventsPerAppend * 64) return Fail(InvalidArgument("import at most 65536 records per call"));
+    std::promise<Result<AppendResult>> promise;
+    auto future = promise.get_future();
+    {
+      std::lock_guard lock(queue_mu_);
+      if (stopping_ || failed_.load()) return Fail(Unavailable("the store is closing or has failed"));
+      AppendRequest marker;
+      queue_.push_back({std::move(marker), std::move(records),
+                        [&promise](Result<AppendResult> r) { promise.set_value(std::move(r)); }});
+    }
+    queue_cv_.notify_one();
+    auto result = future.get();
+    if (!result) return Fail(result.error());
+    return result->tree_size;
   }
 
   std::optional<AppendResult> FindCommand(std::string_view command_id) const override {
@@ -540,6 +560,7 @@ class RocksEventStore final : public EventStore {
     std::unordered_map<std::string, StreamHead> heads;
     std::unordered_set<EventId, EventIdHash> event_ids;
     std::unordered_map<std::string, AppendResult> commands;
+    std::int64_t last_recorded_ns = 0;  // recorded_at of the batch's last record
   };
 
   void WriterLoop() {
@@ -550,9 +571,9 @@ class RocksEventStore final : public EventStore {
         queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
         if (queue_.empty()) return;  // stopping and drained
         std::size_t events = 0;
-        while (!queue_.empty() && (batch.empty() || events + queue_.front().request.events.size() <=
-                                                        options_.max_batch_events)) {
-          events += queue_.front().request.events.size();
+        auto weight = [](const Pending& p) { return p.request.events.size() + p.imported.size(); };
+        while (!queue_.empty() && (batch.empty() || events + weight(queue_.front()) <= options_.max_batch_events)) {
+          events += weight(queue_.front());
           batch.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
@@ -564,17 +585,19 @@ class RocksEventStore final : public EventStore {
   void WriteBatchOf(std::vector<Pending>& batch) {
     rocksdb::WriteBatch wb;
     BatchOverlay overlay;
+    overlay.last_recorded_ns = last_recorded_ns_;
     std::vector<Result<AppendResult>> outcomes;
     outcomes.reserve(batch.size());
     std::uint64_t next = Size();
-    std::int64_t now = std::max(options_.clock(), last_recorded_ns_);
+    const std::int64_t now = options_.clock();
     std::uint64_t staged_commands = 0, staged_events = 0, refused = 0;
     for (Pending& p : batch) {
       if (failed_.load()) {
         outcomes.push_back(Fail(Unavailable("the store has failed; restart the server")));
         continue;
       }
-      auto outcome = Stage(p.request, now, &next, &overlay, &wb);
+      auto outcome = p.imported.empty() ? Stage(p.request, now, &next, &overlay, &wb)
+                                        : StageImport(p.imported, &next, &overlay, &wb);
       if (outcome && !outcome->replayed) {
         ++staged_commands;
         staged_events += outcome->events.size();
@@ -597,7 +620,7 @@ class RocksEventStore final : public EventStore {
           if (o && !o->replayed) o = Fail(Unavailable("the store failed to write: " + s.ToString()));
         }
       } else {
-        last_recorded_ns_ = now;
+        last_recorded_ns_ = overlay.last_recorded_ns;
         {
           std::lock_guard lock(size_mu_);
           root_ = frontier_.Root();
@@ -611,12 +634,14 @@ class RocksEventStore final : public EventStore {
       stats_.refused += refused;
     }
     size_cv_.notify_all();
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(outcomes[i]));
+    // Subscribers hear of the new size before any appender is answered, so
+    // a client that saw its acknowledgment never waits on a stale tail.
     NotifySubscribers();
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(outcomes[i]));
     MaybeCheckpoint();
   }
 
-  Result<AppendResult> Stage(const AppendRequest& r, std::int64_t now, std::uint64_t* next,
+  Result<AppendResult> Stage(const AppendRequest& r, std::int64_t now_ns, std::uint64_t* next,
                              BatchOverlay* overlay, rocksdb::WriteBatch* wb) {
     if (!r.command_id.empty()) {
       if (auto it = overlay->commands.find(r.command_id); it != overlay->commands.end()) {
@@ -629,6 +654,8 @@ class RocksEventStore final : public EventStore {
         return *stored;
       }
     }
+    // recorded_at never goes back, even when the clock does.
+    const std::int64_t now = std::max(now_ns, overlay->last_recorded_ns);
     // Check everything before staging anything: a refused command leaves
     // no trace in the batch.
     std::unordered_map<std::string, std::optional<StreamHead>> heads;
@@ -662,30 +689,105 @@ class RocksEventStore final : public EventStore {
       std::uint64_t version = head ? head->version + 1 : 0;
       std::uint64_t position = (*next)++;
       std::string record = EncodeRecord({position, version, now, r.command_id, &r.actor, &e});
-      std::vector<merkle::NodeWrite> nodes;
-      frontier_.Append(merkle::HashLeaf(record), &nodes);
-      for (const merkle::NodeWrite& n : nodes) {
-        wb->Put(cf_[layout::kTree], layout::TreeKey(n.level, n.index),
-                rocksdb::Slice(reinterpret_cast<const char*>(n.hash.data()), n.hash.size()));
-      }
-      std::string position_key = layout::PositionKey(position);
-      wb->Put(cf_[layout::kLog], position_key, record);
-      wb->Put(cf_[layout::kStreams], layout::StreamKey(e.stream, version), position_key);
-      wb->Put(cf_[layout::kHeads], e.stream, layout::HeadValue(version, position));
-      wb->Put(cf_[layout::kEventIds],
-              rocksdb::Slice(reinterpret_cast<const char*>(e.event_id.data()), e.event_id.size()), position_key);
-      wb->Put(cf_[layout::kRecorded], layout::TimeKey(now, position), rocksdb::Slice());
-      wb->Put(cf_[layout::kOccurred], layout::TimeKey(e.occurred_at_ns, position), rocksdb::Slice());
+      StageRecord(record, {e.stream, version, position}, e.event_id, now, e.occurred_at_ns, overlay, wb);
       head = StreamHead{e.stream, version, position};
-      overlay->heads[e.stream] = *head;
-      overlay->event_ids.insert(e.event_id);
       result.events.push_back({position, e.stream, version, e.type});
     }
     result.tree_size = *next;
+    overlay->last_recorded_ns = now;
     if (!r.command_id.empty()) {
       wb->Put(cf_[layout::kCommands], r.command_id, EncodeCommandResult(result));
       overlay->commands.emplace(r.command_id, result);
     }
+    return result;
+  }
+
+  // Puts one record and everything that indexes it into the batch.
+  void StageRecord(std::string_view record, const StreamHead& at, const EventId& event_id,
+                   std::int64_t recorded_at_ns, std::int64_t occurred_at_ns, BatchOverlay* overlay,
+                   rocksdb::WriteBatch* wb) {
+    std::vector<merkle::NodeWrite> nodes;
+    frontier_.Append(merkle::HashLeaf(record), &nodes);
+    for (const merkle::NodeWrite& n : nodes) {
+      wb->Put(cf_[layout::kTree], layout::TreeKey(n.level, n.index),
+              rocksdb::Slice(reinterpret_cast<const char*>(n.hash.data()), n.hash.size()));
+    }
+    std::string position_key = layout::PositionKey(at.position);
+    wb->Put(cf_[layout::kLog], position_key, ToSlice(record));
+    wb->Put(cf_[layout::kStreams], layout::StreamKey(at.stream, at.version), position_key);
+    wb->Put(cf_[layout::kHeads], at.stream, layout::HeadValue(at.version, at.position));
+    wb->Put(cf_[layout::kEventIds],
+            rocksdb::Slice(reinterpret_cast<const char*>(event_id.data()), event_id.size()), position_key);
+    wb->Put(cf_[layout::kRecorded], layout::TimeKey(recorded_at_ns, at.position), rocksdb::Slice());
+    wb->Put(cf_[layout::kOccurred], layout::TimeKey(occurred_at_ns, at.position), rocksdb::Slice());
+    overlay->heads[at.stream] = at;
+    overlay->event_ids.insert(event_id);
+  }
+
+  // An import: checks every record against the log and the batch first,
+  // then stages them all; nothing is staged if one is refused. The frontier
+  // is only touched once everything checked, so a refusal leaves it intact.
+  Result<AppendResult> StageImport(const std::vector<std::string>& records, std::uint64_t* next, BatchOverlay* overlay, rocksdb::WriteBatch* wb) {
+    struct Checked {
+      const schema::Record* record;
+      StreamHead at;
+      EventId id;
+    };
+    std::vector<Checked> checked;
+    std::unordered_map<std::string, std::optional<StreamHead>> heads;
+    std::unordered_set<EventId, EventIdHash> own_ids;
+    std::int64_t last_recorded = overlay->last_recorded_ns;
+    std::map<std::string, AppendResult> commands;
+    for (std::size_t i = 0; i < records.size(); ++i) {
+      const std::string where = "record " + std::to_string(i + 1) + " of the import: ";
+      auto verified = VerifyRecord(records[i]);
+      if (!verified) return Fail(InvalidArgument(where + verified.error().message()));
+      const schema::Record* r = *verified;
+      std::uint64_t position = *next + i;
+      if (r->position() != position) {
+        return Fail(FailedPrecondition(where + "position " + std::to_string(r->position()) + " where " +
+                                       std::to_string(position) + " comes next"));
+      }
+      std::string stream = r->stream()->str();
+      if (stream.empty() || stream.size() > kMaxStreamNameBytes || stream.find('\0') != std::string::npos) {
+        return Fail(InvalidArgument(where + "bad stream name"));
+      }
+      if (!heads.contains(stream)) heads.emplace(stream, CurrentHead(stream, *overlay));
+      std::optional<StreamHead>& head = heads[stream];
+      std::uint64_t version = head ? head->version + 1 : 0;
+      if (r->version() != version) return Fail(FailedPrecondition(where + "breaks the versions of stream " + stream));
+      if (r->recorded_at() < last_recorded) return Fail(FailedPrecondition(where + "recorded before the log's end"));
+      last_recorded = r->recorded_at();
+      EventId id;
+      std::memcpy(id.data(), r->event_id()->bytes()->Data(), 16);
+      if (!own_ids.insert(id).second || overlay->event_ids.contains(id) || EventIdStored(id)) {
+        return Fail(AlreadyExists(where + "its event_id is already in the log"));
+      }
+      if (r->command_id() && r->command_id()->size() > 0) {
+        std::string command = r->command_id()->str();
+        if (!commands.contains(command) && (overlay->commands.contains(command) || FindCommand(command))) {
+          return Fail(AlreadyExists(where + "its command is already in the log"));
+        }
+        AppendResult& c = commands[command];
+        c.events.push_back({position, stream, version, r->type()->str()});
+        c.tree_size = position + 1;
+      }
+      head = StreamHead{stream, version, position};
+      checked.push_back({r, *head, id});
+    }
+    AppendResult result;
+    for (std::size_t i = 0; i < checked.size(); ++i) {
+      const Checked& c = checked[i];
+      StageRecord(records[i], c.at, c.id, c.record->recorded_at(), c.record->occurred_at(), overlay, wb);
+      result.events.push_back({c.at.position, c.at.stream, c.at.version, c.record->type()->str()});
+    }
+    for (const auto& [command, first] : commands) {
+      wb->Put(cf_[layout::kCommands], command, EncodeCommandResult(first));
+      overlay->commands.emplace(command, first);
+    }
+    *next += records.size();
+    overlay->last_recorded_ns = last_recorded;
+    result.tree_size = *next;
     return result;
   }
 

@@ -184,6 +184,12 @@ class EventStore {
   // It must be quick and must not call Append.
   virtual void AppendAsync(AppendRequest request,
                            std::function<void(Result<AppendResult>)> done) = 0;
+  // Appends records exported from another store (vigie import), byte for
+  // byte, so that positions, leaf hashes and every root are reproduced. Each
+  // record must verify, be the next position and the next version of its
+  // stream, carry a new event id and a recorded_at not before the log's
+  // last. All or nothing per call; returns the new size.
+  virtual Result<std::uint64_t> ImportRecords(std::vector<std::string> records) = 0;
   // The first result of a command already stored, if any.
   virtual std::optional<AppendResult> FindCommand(std::string_view command_id) const = 0;
 

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include <array>
 #include <bit>
 #include <cstdlib>
 #include <initializer_list>
@@ -53,26 +54,35 @@ Hash Digest(std::initializer_list<std::span<const std::uint8_t>> parts) {
   return out;
 }
 
-// Appends to *peaks the perfect nodes that make up leaves [begin, end),
-// largest first. The range must be the kind the RFC 9162 recursion produces:
-// begin is a multiple of bit_ceil(end - begin), so each piece is aligned.
-Status ReadPeaks(const NodeSource& nodes, std::uint64_t begin, std::uint64_t end,
-                 std::vector<Hash>* peaks) {
+// The perfect nodes that make up a range of leaves, largest first: one per
+// set bit of the range's length, so never more than 64.
+struct Peaks {
+  std::array<Hash, 64> hashes;
+  std::size_t count = 0;
+
+  std::span<const Hash> view() const { return {hashes.data(), count}; }
+};
+
+// Reads the peaks of leaves [begin, end). The range must be the kind the
+// RFC 9162 recursion produces: begin is a multiple of bit_ceil(end - begin),
+// so each piece is an aligned perfect node.
+Status ReadPeaks(const NodeSource& nodes, std::uint64_t begin, std::uint64_t end, Peaks* peaks) {
   const std::uint64_t count = end - begin;
   std::uint64_t position = begin;
+  peaks->count = 0;
   for (int level = 63; level >= 0; --level) {
     const std::uint64_t width = std::uint64_t{1} << level;
     if ((count & width) == 0) continue;
     Result<Hash> node = nodes.Node(level, position >> level);
     if (!node) return node.error();
-    peaks->push_back(*node);
+    peaks->hashes[peaks->count++] = *node;
     position += width;
   }
   return Status::Ok();
 }
 
-// MTH of the leaves covered by `peaks` (largest first): RFC 9162 splits at
-// the largest power of two, which is exactly the first peak.
+// MTH of the leaves covered by `peaks` (largest first, at least one):
+// RFC 9162 splits at the largest power of two, which is the first peak.
 Hash FoldPeaks(std::span<const Hash> peaks) {
   Hash root = peaks.back();
   for (std::size_t i = peaks.size() - 1; i-- > 0;) root = HashChildren(peaks[i], root);
@@ -81,11 +91,10 @@ Hash FoldPeaks(std::span<const Hash> peaks) {
 
 // MTH of leaves [begin, end), end > begin, in O(log n) reads.
 Result<Hash> RangeHash(const NodeSource& nodes, std::uint64_t begin, std::uint64_t end) {
-  std::vector<Hash> peaks;
-  peaks.reserve(64);
+  Peaks peaks;
   Status status = ReadPeaks(nodes, begin, end, &peaks);
   if (!status.ok()) return Fail(std::move(status));
-  return FoldPeaks(peaks);
+  return FoldPeaks(peaks.view());
 }
 
 // The largest power of two strictly below n (n >= 2): RFC 9162's split k.
@@ -181,10 +190,12 @@ Result<Hash> FromHex(std::string_view hex) {
 }
 
 Result<Frontier> Frontier::Load(const NodeSource& nodes, std::uint64_t size) {
+  Peaks peaks;
+  Status status = ReadPeaks(nodes, 0, size, &peaks);
+  if (!status.ok()) return Fail(std::move(status));
   Frontier frontier;
   frontier.size_ = size;
-  Status status = ReadPeaks(nodes, 0, size, &frontier.peaks_);
-  if (!status.ok()) return Fail(std::move(status));
+  frontier.peaks_.assign(peaks.view().begin(), peaks.view().end());
   return frontier;
 }
 

@@ -318,5 +318,54 @@ TEST_F(EventStoreTest, BackupIsAConsistentOpenableStore) {
   std::filesystem::remove_all(backup);
 }
 
+TEST_F(EventStoreTest, ImportReproducesRecordsPositionsAndRoot) {
+  for (int i = 0; i < 25; ++i) {
+    AppendRequest r = testing::OneEvent("s-" + std::to_string(i % 3), "T", i + 1);
+    r.command_id = "cmd-" + std::to_string(i);
+    ASSERT_TRUE(store_->Append(r));
+  }
+  auto events = store_->ReadForward(0, 100);
+  ASSERT_TRUE(events);
+  std::vector<std::string> records;
+  for (const auto& e : *events) records.push_back(e.record);
+
+  std::string other = testing::MakeTempDir("vigie-import");
+  ASSERT_TRUE(EventStore::Init(other, "test.vigie.example/log"));
+  auto copy = EventStore::Open(other);
+  ASSERT_TRUE(copy);
+  std::vector<std::string> first(records.begin(), records.begin() + 10);
+  std::vector<std::string> rest(records.begin() + 10, records.end());
+  ASSERT_EQ(*(*copy)->ImportRecords(first), 10u);
+
+  std::vector<std::string> skipping(rest.begin() + 1, rest.end());
+  auto gap = (*copy)->ImportRecords(skipping);
+  ASSERT_FALSE(gap);
+  EXPECT_EQ(gap.error().code(), StatusCode::kFailedPrecondition);
+  std::vector<std::string> tampered = rest;
+  tampered[3][tampered[3].size() / 2] ^= 0x01;
+  auto bad = (*copy)->ImportRecords(tampered);
+  if (bad) {
+    // A flip inside a string still verifies as a FlatBuffer; the root must then differ.
+    EXPECT_NE(*(*copy)->RootAt(25), *store_->RootAt(25));
+  } else {
+    EXPECT_EQ((*copy)->Size(), 10u) << "a refused import writes nothing";
+    ASSERT_EQ(*(*copy)->ImportRecords(rest), 25u);
+    EXPECT_EQ(*(*copy)->RootAt(25), *store_->RootAt(25));
+    EXPECT_TRUE((*copy)->FindCommand("cmd-24").has_value());
+    EXPECT_EQ((*copy)->Head("s-1")->version, store_->Head("s-1")->version);
+  }
+  copy->reset();
+  std::filesystem::remove_all(other);
+}
+
+TEST_F(EventStoreTest, ImportRefusesRecordsAlreadyThere) {
+  ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", 1)));
+  auto e = store_->Read(0);
+  ASSERT_TRUE(e);
+  auto again = store_->ImportRecords({e->record});
+  ASSERT_FALSE(again);
+  EXPECT_EQ(store_->Size(), 1u);
+}
+
 }  // namespace
 }  // namespace vigie::eventstore
