@@ -18,7 +18,7 @@ std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
   return q;
 }
 
-std::int64_t DaysFromCivil(int year, int month, int day) {
+std::int64_t DaysSinceEpoch(int year, int month, int day) {
   const std::chrono::year_month_day ymd{std::chrono::year{year},
                                         std::chrono::month{static_cast<unsigned>(month)},
                                         std::chrono::day{static_cast<unsigned>(day)}};
@@ -85,7 +85,7 @@ std::int64_t ParisMidnight(CivilDate date) {
   const std::int64_t months = static_cast<std::int64_t>(date.year) * 12 + (date.month - 1);
   const int year = static_cast<int>(FloorDiv(months, 12));
   const int month = static_cast<int>(months - static_cast<std::int64_t>(year) * 12) + 1;
-  const std::int64_t local = DaysFromCivil(year, month, date.day) * kSecondsPerDay;
+  const std::int64_t local = DaysSinceEpoch(year, month, date.day) * kSecondsPerDay;
   // Summer time changes at 01:00 UTC, never near a Paris midnight, so the
   // offset an hour before is the offset at midnight.
   const int offset = ParisOffsetSeconds((local - 3600) * kNsPerSecond);

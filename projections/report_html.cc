@@ -283,6 +283,17 @@ std::string Qualitative(const json::object& root) {
                   "comptes rendus, analyses du référent et décisions de l'année, en texte "
                   "libre tel que saisi par les partenaires. Il éclaire les chiffres sans s'y "
                   "substituer.</p>";
+  const json::object& withheld = ObjectAt(root, "qualitative_withheld");
+  const double held_back = NumberAt(withheld, "minutes").value_or(0) +
+                           NumberAt(withheld, "analyses").value_or(0) +
+                           NumberAt(withheld, "decisions").value_or(0);
+  if (held_back > 0) {
+    h += "<p class=\"note\">Non reproduits ici, car ils restent dans leur cellule ou concernent "
+         "une personne : " +
+         E(FormatNumberFr(NumberAt(withheld, "minutes").value_or(0), 0)) + " compte(s) rendu(s), " +
+         E(FormatNumberFr(NumberAt(withheld, "analyses").value_or(0), 0)) + " analyse(s), " +
+         E(FormatNumberFr(NumberAt(withheld, "decisions").value_or(0), 0)) + " décision(s).</p>";
+  }
   if (items.empty()) return h + "<p>Aucun élément qualitatif pour l'année.</p></section>";
   struct Group {
     std::string_view kind;
@@ -297,6 +308,10 @@ std::string Qualitative(const json::object& root) {
       const json::object& o = v.get_object();
       if (StringAt(o, "kind") != g.kind) continue;
       std::string detail = StringAt(o, "text");
+      if (detail.empty() && o.contains("measure")) {
+        detail = "Mesure décidée pour une situation individuelle : " +
+                 StringAt(ObjectAt(o, "measure"), "label");
+      }
       if (const std::string extra = StringAt(o, "recommended_action"); !extra.empty()) {
         detail += " — action recommandée : " + extra;
       }

@@ -90,7 +90,7 @@ Response InvalidParameter(std::string_view parameter, std::string detail) {
   return Build(KindOf(400), std::move(detail), parameter);
 }
 
-Response Unauthenticated(bool token_given, std::string detail) {
+Response AuthenticationRequired(bool token_given, std::string detail) {
   Response response = Build(KindOf(401), std::move(detail));
   if (token_given) {
     response.SetHeader("WWW-Authenticate", "Bearer realm=\"vigie\", error=\"invalid_token\"");

@@ -38,6 +38,6 @@ Response Problem(int http_status, std::string detail);
 Response InvalidParameter(std::string_view parameter, std::string detail);
 
 // 401 for a missing (`token_given` false) or refused bearer token.
-Response Unauthenticated(bool token_given, std::string detail);
+Response AuthenticationRequired(bool token_given, std::string detail);
 
 }  // namespace vigie::server

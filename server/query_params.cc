@@ -65,16 +65,9 @@ Parsed<std::optional<std::uint64_t>> QueryParams::Uint(std::string_view name, st
         name, "parameter " + Quoted(name) + " must be an integer from " + std::to_string(min) +
                   " to " + std::to_string(max)));
   };
-  if (text->empty() || text->size() > 20 || (text->size() > 1 && (*text)[0] == '0')) return refuse();
-  std::uint64_t value = 0;
-  for (char c : *text) {
-    if (c < '0' || c > '9') return refuse();
-    std::uint64_t digit = static_cast<std::uint64_t>(c - '0');
-    if (value > (UINT64_MAX - digit) / 10) return refuse();
-    value = value * 10 + digit;
-  }
-  if (value < min || value > max) return refuse();
-  return value;
+  auto value = ParseDecimal(*text);
+  if (!value || *value < min || *value > max) return refuse();
+  return *value;
 }
 
 Parsed<std::size_t> QueryParams::Limit() const {
@@ -112,7 +105,7 @@ Parsed<std::optional<std::int64_t>> QueryParams::Time(std::string_view name) con
   if (!ns) {
     return std::unexpected(InvalidParameter(
         name, "parameter " + Quoted(name) +
-                  " must be an RFC 3339 date-time with offset or a date (years 1700 to 2200)"));
+                  " must be an RFC 3339 date-time with its offset, or a date (Paris midnight)"));
   }
   return *ns;
 }

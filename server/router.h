@@ -19,6 +19,7 @@
 // outlive the router. Thread safety: Handle may be called concurrently
 // (the router itself is immutable after construction).
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -73,9 +74,9 @@ class Router {
 
   // The route table, in matching order.
   static std::span<const RouteInfo> Routes();
-  // The kind of route `method target` selects; kInline when none does (the
-  // answer is then a 404 or 405 problem, cheap to make).
-  RouteKind Classify(std::string_view method, std::string_view target) const;
+  // The route `method target` selects, or nullptr (the answer is then a
+  // cheap 404 or 405 problem).
+  const RouteInfo* Match(std::string_view method, std::string_view target) const;
 
   // GET /v1/subscribe: authenticates (auditor role), reads `from` or the
   // Last-Event-ID header. The problem answer when refused.
@@ -85,14 +86,18 @@ class Router {
   Result<EventStreamPage> ReadEventStreamPage(const Subscription& subscription, std::uint64_t from,
                                               std::size_t limit) const;
 
- private:
+  // One routed request and one row of the table (router_internal.h).
   struct Call;
   struct Route;
+
+ private:
   static std::span<const Route> Table();
 
   Response Dispatch(const Request& request) const;
   Parsed<projections::Caller> Authenticate(const Request& request) const;
-  Parsed<projections::Caller> AuthenticateAuditor(const Request& request) const;
+  // The problem answer when the caller may not read the audit routes.
+  std::optional<Response> RequireAuditor(const Call& call) const;
+  Parsed<Subscription> SubscriptionOf(Call& call) const;
 
   // Handlers, one per route (router.cc, ledger_routes.cc, audit_routes.cc).
   Response GetHealth(Call& call) const;

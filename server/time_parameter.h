@@ -3,11 +3,10 @@
 //
 //   time-parameter = date-time / full-date            (RFC 3339 §5.6)
 //
-// A date-time needs its offset ("Z" or "+02:00"); fractions of a second
-// keep up to 9 digits. A full-date ("2013-01-01") means midnight in Paris,
-// where the partnership's periods are cut (projections/period.h), so
-// from=2013-01-01 starts exactly at the first month's bound. Years are
-// limited to 1700..2200, inside int64 nanoseconds since the Unix epoch.
+// A date-time is read by projections::ParseRfc3339 (offset required). A
+// full-date ("2013-01-01") means midnight in Paris, where the partnership's
+// periods are cut (projections/period.h), so from=2013-01-01 starts exactly
+// on the first month's bound; its year must be 1700..2200.
 // Pure, thread-safe.
 #include <cstdint>
 #include <optional>

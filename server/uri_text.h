@@ -3,6 +3,7 @@
 // the entity id grammar of SPEC §2. Pure functions, thread-safe.
 //
 //   entity id = [a-z0-9] [a-z0-9._-]{0,63}        (so never "/", "..", NUL)
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,9 @@ std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_spa
 bool IsValidUtf8(std::string_view text);
 
 bool IsEntityId(std::string_view text);
+
+// A decimal integer: digits only, no sign, no leading zero, fits in 64 bits.
+std::optional<std::uint64_t> ParseDecimal(std::string_view text);
 
 // `text` cut to at most `bytes_max` bytes on a UTF-8 boundary, for quoting
 // client input in an error detail without echoing megabytes back.

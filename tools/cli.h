@@ -50,5 +50,6 @@ class Progress {
 void AddInitCommand(CLI::App& app, CliContext& ctx);
 void AddVerifyCommand(CLI::App& app, CliContext& ctx);
 void AddProofCommand(CLI::App& app, CliContext& ctx);
+void AddServeCommand(CLI::App& app, CliContext& ctx);
 
 }  // namespace vigie::tools

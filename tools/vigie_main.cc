@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   AddInitCommand(app, ctx);
   AddVerifyCommand(app, ctx);
   AddProofCommand(app, ctx);
+  AddServeCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,257 @@
+#include "projections/evaluation.h"
+
+#include <algorithm>
+#include <tuple>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "projections/access.h"
+#include "projections/dashboard.h"
+#include "projections/period.h"
+
+namespace vigie::projections {
+namespace {
+
+namespace json = boost::json;
+
+struct QualitativeEntry {
+  std::int64_t occurred_at_ns = 0;
+  std::uint64_t position = 0;
+  json::object body;
+};
+
+struct Withheld {
+  std::int64_t minutes = 0;
+  std::int64_t analyses = 0;
+  std::int64_t decisions = 0;
+};
+
+bool ConfidentialCell(const State& s, const std::string& cell_id) {
+  auto it = s.cells.find(cell_id);
+  return it != s.cells.end() && it->second.confidential;
+}
+
+std::string CellName(const State& s, const std::string& cell_id) {
+  auto it = s.cells.find(cell_id);
+  return it == s.cells.end() ? cell_id : it->second.name;
+}
+
+json::object Entry(const State& s, std::string_view kind, const std::string& cell_id,
+                   std::int64_t t_ns) {
+  json::object o;
+  o["kind"] = kind;
+  o["cell_id"] = cell_id;
+  o["cell_name"] = CellName(s, cell_id);
+  o["occurred_at"] = TimeJson(t_ns);
+  o["qualitative_material"] = true;
+  return o;
+}
+
+void CollectMinutes(const State& s, const Period& year, std::vector<QualitativeEntry>& out,
+                    Withheld& withheld) {
+  for (const auto& [id, m] : s.meetings) {
+    if (!m.held || !year.Contains(m.held->stamp.occurred_at_ns) || m.held->minutes.empty()) continue;
+    if (ConfidentialCell(s, m.cell_id)) {
+      ++withheld.minutes;
+      continue;
+    }
+    json::object o = Entry(s, "minutes", m.cell_id, m.held->stamp.occurred_at_ns);
+    o["meeting_id"] = m.id;
+    o["emergency"] = m.emergency;
+    o["text"] = m.held->minutes;
+    out.push_back({m.held->stamp.occurred_at_ns, m.held->stamp.position, std::move(o)});
+  }
+}
+
+void CollectAnalyses(const State& s, const Period& year, std::vector<QualitativeEntry>& out,
+                     Withheld& withheld) {
+  for (const auto& [id, a] : s.analyses) {
+    if (!year.Contains(a.recorded.occurred_at_ns)) continue;
+    std::string cell_id;
+    bool quotable = !a.info_ids.empty();
+    for (const std::string& info_id : a.info_ids) {
+      auto item = s.information.find(info_id);
+      if (item == s.information.end() || (item->second.sensitivity != "public" &&
+                                          item->second.sensitivity != "restricted")) {
+        quotable = false;
+        break;
+      }
+      if (!item->second.situation_id.empty() || ConfidentialCell(s, item->second.cell_id)) {
+        quotable = false;
+        break;
+      }
+      if (cell_id.empty()) cell_id = item->second.cell_id;
+    }
+    if (!quotable) {
+      ++withheld.analyses;
+      continue;
+    }
+    json::object o = Entry(s, "analysis", cell_id, a.recorded.occurred_at_ns);
+    o["analysis_id"] = a.id;
+    o["information_items"] = a.info_ids.size();
+    o["text"] = a.conclusion;
+    o["recommended_action"] = a.recommended_action;
+    out.push_back({a.recorded.occurred_at_ns, a.recorded.position, std::move(o)});
+  }
+}
+
+void CollectDecisions(const State& s, const Period& year, std::int64_t names_at,
+                      std::vector<QualitativeEntry>& out, Withheld& withheld) {
+  for (const auto& [id, d] : s.decisions) {
+    if (!year.Contains(d.recorded.occurred_at_ns)) continue;
+    // A cell decision about a person may name them in its text: withheld.
+    if (ConfidentialCell(s, d.cell_id) || (!d.situation_id.empty() && !d.situation_decision)) {
+      ++withheld.decisions;
+      continue;
+    }
+    json::object o = Entry(s, "decision", d.cell_id, d.recorded.occurred_at_ns);
+    o["owner"] = PartnerJson(s, d.owner_partner, names_at);
+    o["due"] = TimeJson(d.due_ns);
+    o["completed"] = d.completed.has_value();
+    if (d.situation_id.empty()) {
+      o["decision_id"] = d.id;
+      o["situation_related"] = false;
+      o["text"] = d.text;
+    } else {
+      // A measure from the closed list; the situation's id stays in its file.
+      o["situation_related"] = true;
+      o["measure"] = CodeJson(s, "measures", d.measure, names_at);
+      o["text"] = nullptr;
+    }
+    out.push_back({d.recorded.occurred_at_ns, d.recorded.position, std::move(o)});
+  }
+}
+
+json::object TerritoryJson(const State& s, const Period& year) {
+  const Territory& ty = s.territory;
+  json::object o;
+  o["name"] = ty.name;
+  o["kind"] = ty.kind;
+  json::array communes;
+  for (const std::string& c : ty.communes) communes.push_back(json::value(c));
+  o["communes"] = std::move(communes);
+  json::array neighbourhoods;
+  for (const std::string& n : ty.neighbourhoods) neighbourhoods.push_back(json::value(n));
+  o["neighbourhoods"] = std::move(neighbourhoods);
+  const PopulationFigure* figure = ty.populations.empty() ? nullptr : &ty.populations.front();
+  for (const PopulationFigure& f : ty.populations) {
+    if (f.valid_from_ns < year.end_ns) figure = &f;
+  }
+  o["population"] = figure ? json::value(figure->population) : json::value(nullptr);
+  o["population_year"] = figure ? json::value(figure->year) : json::value(nullptr);
+  return o;
+}
+
+json::array IndicatorsJson(const State& s) {
+  json::array out;
+  for (const auto& [id, i] : s.indicators) {
+    json::object o;
+    o["indicator_id"] = i.id;
+    o["name"] = i.name;
+    o["kind"] = i.kind;
+    o["unit"] = i.unit;
+    o["category"] = i.category;
+    o["source_partner"] = i.source_partner;
+    o["per_thousand"] = i.per_thousand;
+    o["target"] = i.target ? json::value(*i.target) : json::value(nullptr);
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<json::value> EvaluationBody(const State& shown, int year, const std::string& checkpoint) {
+  if (year < kMinEvaluationYear || year > kMaxEvaluationYear) {
+    return Fail(InvalidArgument("year must be between " + std::to_string(kMinEvaluationYear) +
+                                " and " + std::to_string(kMaxEvaluationYear)));
+  }
+  const Period period = ParisYear(year);
+  // The name a partner bore during the year: the one of its last day.
+  const std::int64_t names_at = period.end_ns - 1;
+
+  json::object statistics;
+  for (const Granularity g : {Granularity::kMonth, Granularity::kYear}) {
+    Result<json::value> dashboard =
+        DashboardBody(shown, period.start_ns, period.end_ns, g, std::nullopt);
+    if (!dashboard) return Fail(dashboard.error());
+    statistics[GranularityName(g)] = std::move(*dashboard);
+  }
+
+  std::vector<QualitativeEntry> entries;
+  Withheld withheld;
+  CollectMinutes(shown, period, entries, withheld);
+  CollectAnalyses(shown, period, entries, withheld);
+  CollectDecisions(shown, period, names_at, entries, withheld);
+  std::sort(entries.begin(), entries.end(), [](const QualitativeEntry& a, const QualitativeEntry& b) {
+    return std::tie(a.occurred_at_ns, a.position) < std::tie(b.occurred_at_ns, b.position);
+  });
+  json::array qualitative;
+  for (QualitativeEntry& e : entries) qualitative.push_back(std::move(e.body));
+  json::object withheld_json;
+  withheld_json["minutes"] = withheld.minutes;
+  withheld_json["analyses"] = withheld.analyses;
+  withheld_json["decisions"] = withheld.decisions;
+
+  json::array priorities;
+  for (const auto& [id, p] : shown.priorities) {
+    json::object o;
+    o["priority_id"] = p.id;
+    o["number"] = p.number;
+    o["title"] = p.title;
+    priorities.push_back(std::move(o));
+  }
+
+  json::array commitments;
+  json::object by_partner;
+  for (const auto& [id, c] : shown.commitments) {
+    if (c.recorded.occurred_at_ns >= period.end_ns) continue;
+    const CommitmentEvaluation* e = c.EvaluationOf(year);
+    json::object o;
+    o["commitment_id"] = c.id;
+    o["priority"] = c.priority_id;
+    o["partner_id"] = c.partner_id;
+    o["partner_name"] = PartnerName(shown, c.partner_id, names_at);
+    o["text"] = c.text;
+    o["target"] = c.target ? json::value(*c.target) : json::value(nullptr);
+    o["status"] = e ? json::value(e->status) : json::value(nullptr);
+    o["comment"] = e ? json::value(e->comment) : json::value(nullptr);
+    commitments.push_back(std::move(o));
+
+    json::value& counts = by_partner[c.partner_id];
+    if (!counts.is_object()) {
+      counts = json::object{{"met", 0}, {"partially_met", 0}, {"not_met", 0}, {"dropped", 0}};
+    }
+    if (e) {
+      if (json::value* n = counts.get_object().if_contains(e->status)) {
+        *n = n->to_number<std::int64_t>() + 1;
+      }
+    }
+  }
+
+  json::object body;
+  body["year"] = year;
+  body["as_of_position"] = shown.size;
+  body["territory"] = TerritoryJson(shown, period);
+  body["statistics"] = std::move(statistics);
+  body["indicators"] = IndicatorsJson(shown);
+  body["qualitative"] = std::move(qualitative);
+  body["qualitative_withheld"] = std::move(withheld_json);
+  body["priorities"] = std::move(priorities);
+  body["commitments"] = std::move(commitments);
+  body["by_partner"] = std::move(by_partner);
+  body["checkpoint"] = checkpoint;
+  return json::value(std::move(body));
+}
+
+Result<json::value> EvaluationView(const ViewScope& scope, const Caller& caller, int year,
+                                   const std::string& checkpoint) {
+  if (!CanReadEvaluation(caller)) {
+    return Fail(PermissionDenied(
+        "the evaluation is read by the evaluation committee, the referent, chairs and auditors"));
+  }
+  return EvaluationBody(scope.shown, year, checkpoint);
+}
+
+}  // namespace vigie::projections

@@ -1,0 +1,175 @@
+#include "projections/state_at.h"
+
+#include <algorithm>
+
+#include "schemas/record_generated.h"
+
+namespace vigie::projections {
+
+Status FoldFromStore(const eventstore::EventStore& store, std::uint64_t to, FoldedState& folded,
+                     std::uint64_t* skipped) {
+  const std::uint64_t from = folded.state.size;
+  if (to <= from) return Status::Ok();
+  Status scanned = store.Scan(from, to, [&](const eventstore::RecordView& view) {
+    if (!Apply(folded.state, view).ok() && skipped) ++*skipped;
+    if (view.record) folded.last_recorded_at_ns = view.record->recorded_at();
+    return true;
+  });
+  if (!scanned.ok()) return scanned;
+  if (folded.state.size != to) {
+    return Internal("the log ended at position " + std::to_string(folded.state.size) +
+                    " while folding to " + std::to_string(to));
+  }
+  return Status::Ok();
+}
+
+StateAt::StateAt(const eventstore::EventStore* store, StateAtOptions options)
+    : store_(store), options_(std::move(options)) {
+  spacing_ = std::max<std::uint64_t>(1, options_.snapshot_every_events);
+}
+
+Status StateAt::CatchUp() {
+  std::unique_lock lock(live_mu_);
+  return CatchUpLocked();
+}
+
+Status StateAt::CatchUpLocked() {
+  const std::uint64_t target = store_->Size();
+  while (live_.state.size < target) {
+    std::uint64_t spacing;
+    {
+      std::lock_guard guard(snapshots_mu_);
+      spacing = spacing_;
+    }
+    const std::uint64_t next_snapshot = (live_.state.size / spacing + 1) * spacing;
+    const std::uint64_t stop = std::min(target, next_snapshot);
+    VIGIE_RETURN_IF_ERROR(FoldFromStore(*store_, stop, live_, &skipped_));
+    if (stop == next_snapshot) TakeSnapshotLocked();
+  }
+  return Status::Ok();
+}
+
+void StateAt::TakeSnapshotLocked() {
+  // The copy is made before taking snapshots_mu_ so that as-of readers are
+  // not held up by it; live_ cannot change meanwhile (live_mu_ is ours).
+  auto snapshot = std::make_shared<const FoldedState>(live_);
+  const std::uint64_t position = snapshot->state.size;
+  std::lock_guard guard(snapshots_mu_);
+  if (position % spacing_ != 0) return;
+  snapshots_[position] = std::move(snapshot);
+  const std::size_t max = std::max<std::size_t>(2, options_.max_snapshots);
+  while (snapshots_.size() > max) {
+    spacing_ *= 2;
+    std::erase_if(snapshots_, [&](const auto& entry) { return entry.first % spacing_ != 0; });
+  }
+}
+
+std::shared_ptr<const FoldedState> StateAt::NearestSnapshot(std::uint64_t size) const {
+  std::lock_guard guard(snapshots_mu_);
+  std::shared_ptr<const FoldedState> best;
+  auto it = snapshots_.upper_bound(size);
+  if (it != snapshots_.begin()) best = std::prev(it)->second;
+  // A cached as-of state may be nearer than any snapshot.
+  for (const auto& [cached_size, cached] : cache_) {
+    if (cached_size <= size && (!best || cached_size > best->state.size)) best = cached;
+  }
+  return best;
+}
+
+Result<std::uint64_t> StateAt::Resolve(const AsOf& as_of) const {
+  const std::uint64_t size = store_->Size();
+  if (as_of.position) {
+    if (*as_of.position > size) {
+      return Fail(InvalidArgument("as_of position " + std::to_string(*as_of.position) +
+                                  " is beyond the log's size " + std::to_string(size)));
+    }
+    return *as_of.position;
+  }
+  if (as_of.recorded_at_ns) return store_->SizeAt(*as_of.recorded_at_ns);
+  return size;
+}
+
+Result<std::shared_ptr<const FoldedState>> StateAt::Materialize(std::uint64_t size) {
+  {
+    std::shared_lock lock(live_mu_);
+    if (size > live_.state.size) {
+      return Fail(InvalidArgument("as_of position " + std::to_string(size) +
+                                  " is beyond the state's size " +
+                                  std::to_string(live_.state.size)));
+    }
+    if (size == live_.state.size) return std::make_shared<const FoldedState>(live_);
+  }
+  {
+    std::lock_guard guard(snapshots_mu_);
+    for (auto it = cache_.begin(); it != cache_.end(); ++it) {
+      if (it->first != size) continue;
+      auto hit = *it;
+      cache_.erase(it);
+      cache_.push_back(hit);
+      return hit.second;
+    }
+    if (auto it = snapshots_.find(size); it != snapshots_.end()) return it->second;
+  }
+  std::shared_ptr<const FoldedState> base = NearestSnapshot(size);
+  auto folded = base ? std::make_shared<FoldedState>(*base) : std::make_shared<FoldedState>();
+  if (Status st = FoldFromStore(*store_, size, *folded); !st.ok()) return Fail(std::move(st));
+  std::shared_ptr<const FoldedState> result = std::move(folded);
+  if (options_.cache_entries > 0) {
+    std::lock_guard guard(snapshots_mu_);
+    cache_.emplace_back(size, result);
+    while (cache_.size() > options_.cache_entries) cache_.erase(cache_.begin());
+  }
+  return result;
+}
+
+Result<StateView> StateAt::View(const AsOf& as_of) {
+  const bool current = !as_of.position && !as_of.recorded_at_ns;
+  Result<std::uint64_t> size = Resolve(as_of);
+  if (!size) return Fail(size.error());
+  if (live_size() < store_->Size()) {
+    if (Status st = CatchUp(); !st.ok()) return Fail(std::move(st));
+  }
+
+  StateView view;
+  if (current) {
+    view.lock_ = std::shared_lock(live_mu_);
+    view.now_ = &live_.state;
+    view.shown_time_ns_ = options_.clock();
+    return view;
+  }
+  {
+    std::shared_lock lock(live_mu_);
+    if (live_.state.size == *size) {
+      view.now_ = &live_.state;
+      view.shown_time_ns_ = as_of.recorded_at_ns.value_or(live_.last_recorded_at_ns);
+      view.lock_ = std::move(lock);
+      return view;
+    }
+  }
+  Result<std::shared_ptr<const FoldedState>> shown = Materialize(*size);
+  if (!shown) return Fail(shown.error());
+  view.lock_ = std::shared_lock(live_mu_);
+  view.now_ = &live_.state;
+  view.shown_ = std::move(*shown);
+  view.shown_time_ns_ = as_of.recorded_at_ns.value_or(view.shown_->last_recorded_at_ns);
+  return view;
+}
+
+std::uint64_t StateAt::live_size() const {
+  std::shared_lock lock(live_mu_);
+  return live_.state.size;
+}
+
+std::vector<std::uint64_t> StateAt::snapshot_positions() const {
+  std::lock_guard guard(snapshots_mu_);
+  std::vector<std::uint64_t> out;
+  for (const auto& [position, snapshot] : snapshots_) out.push_back(position);
+  return out;
+}
+
+std::uint64_t StateAt::skipped_events() const {
+  std::shared_lock lock(live_mu_);
+  return skipped_;
+}
+
+}  // namespace vigie::projections

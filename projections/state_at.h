@@ -1,0 +1,131 @@
+#pragma once
+// StateAt: the partnership as it was known at any tree size (SPEC §5 "two
+// clocks", §8 "an as-of evaluation of a year among 10 million events in
+// well under a second").
+//
+// It keeps
+// - the live State, following the log's durable tail (CatchUp); views of
+//   "now" read it in place, without any fold or copy;
+// - snapshots: copies of the live State taken every `snapshot_every_events`
+//   positions while following the tail. Their number is bounded by
+//   `max_snapshots`: when one more would exceed it, the spacing doubles
+//   and every other snapshot is dropped, so they stay evenly spread over
+//   the log (the farthest fold for any as-of is below twice the spacing,
+//   i.e. about 2 * size / max_snapshots events). An even spread, not a
+//   geometric one, because the committee asks for old years as often as
+//   for recent days. Memory: up to max_snapshots copies of the state, most
+//   of them smaller than the live one.
+// - a few recently materialised as-of states (`cache_entries`), since an
+//   evaluation is typically asked several times for the same as_of.
+// An as-of state at size N is the nearest snapshot at or below N, copied,
+// with positions [snapshot, N) folded from the store.
+//
+// Times: a view shows names as valid at its time — `clock()` for now, the
+// requested time for an as-of time, and the recorded_at of position N-1 for
+// an as-of position N.
+//
+// Thread safety: every method may be called concurrently. A StateView holds
+// a shared lock on the live state while it lives, so CatchUp waits for open
+// views: never keep a view across an append, and never call CatchUp from
+// the event store's writer thread (its Subscribe callback); signal another
+// thread instead, or let View() catch up on demand.
+//
+// Ownership: the store must outlive this object.
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
+#include <vector>
+
+#include "eventstore/event_store.h"
+#include "eventstore/status.h"
+#include "projections/ledger.h"
+#include "projections/state.h"
+#include "projections/view_json.h"
+
+namespace vigie::projections {
+
+struct StateAtOptions {
+  std::uint64_t snapshot_every_events = 50000;  // first spacing; doubles when needed
+  std::size_t max_snapshots = 32;               // >= 2
+  std::size_t cache_entries = 4;                // as-of states kept, least recent dropped
+  eventstore::Clock clock = eventstore::SystemClockNs;
+};
+
+// A state folded to some size, and the recorded_at of its last event.
+struct FoldedState {
+  State state;
+  std::int64_t last_recorded_at_ns = 0;
+};
+
+// Folds positions [state.size, to) of `store` into `folded`. Events the
+// fold refuses (state.h: unknown references, bad payloads) are skipped and
+// counted in `skipped`; a record failing verification stops the fold with
+// the store's kDataLoss.
+Status FoldFromStore(const eventstore::EventStore& store, std::uint64_t to, FoldedState& folded,
+                     std::uint64_t* skipped = nullptr);
+
+// Today's state and the state shown, valid while the view lives.
+class StateView {
+ public:
+  const State& now() const { return *now_; }
+  const State& shown() const { return shown_ ? shown_->state : *now_; }
+  std::int64_t shown_time_ns() const { return shown_time_ns_; }
+  ViewScope scope() const { return {now(), shown(), shown_time_ns_}; }
+
+ private:
+  friend class StateAt;
+  std::shared_lock<std::shared_mutex> lock_;
+  const State* now_ = nullptr;
+  std::shared_ptr<const FoldedState> shown_;  // null: the live state
+  std::int64_t shown_time_ns_ = 0;
+};
+
+class StateAt {
+ public:
+  explicit StateAt(const eventstore::EventStore* store, StateAtOptions options = {});
+
+  StateAt(const StateAt&) = delete;
+  StateAt& operator=(const StateAt&) = delete;
+
+  // Folds the store's durable events not yet in the live state, taking
+  // snapshots on the way. The first call rebuilds everything.
+  Status CatchUp();
+
+  // The tree size `as_of` designates: N itself (kInvalidArgument beyond the
+  // log's size), SizeAt(t) for a time, the log's size for neither.
+  Result<std::uint64_t> Resolve(const AsOf& as_of) const;
+
+  // Catches up when the log grew, then opens a view of `as_of`.
+  Result<StateView> View(const AsOf& as_of);
+
+  // The state at tree size `size` (<= the live size), as a copy-free
+  // shared value: a cached or freshly folded as-of state.
+  Result<std::shared_ptr<const FoldedState>> Materialize(std::uint64_t size);
+
+  std::uint64_t live_size() const;
+  // Positions of the snapshots held (for tests and /metrics).
+  std::vector<std::uint64_t> snapshot_positions() const;
+  std::uint64_t skipped_events() const;
+
+ private:
+  Status CatchUpLocked();  // live_mu_ held exclusively
+  void TakeSnapshotLocked();
+  std::shared_ptr<const FoldedState> NearestSnapshot(std::uint64_t size) const;
+
+  const eventstore::EventStore* store_;
+  const StateAtOptions options_;
+
+  mutable std::shared_mutex live_mu_;  // guards live_ and skipped_
+  FoldedState live_;
+  std::uint64_t skipped_ = 0;
+
+  mutable std::mutex snapshots_mu_;  // guards snapshots_, spacing_, cache_
+  std::map<std::uint64_t, std::shared_ptr<const FoldedState>> snapshots_;
+  std::uint64_t spacing_;
+  std::vector<std::pair<std::uint64_t, std::shared_ptr<const FoldedState>>> cache_;  // most recent last
+};
+
+}  // namespace vigie::projections

@@ -1,0 +1,422 @@
+#include "projections/views.h"
+
+#include <algorithm>
+
+#include <boost/json.hpp>
+
+#include "projections/access.h"
+
+namespace vigie::projections {
+namespace {
+
+namespace json = boost::json;
+
+const Status& CellNotFound() {
+  static const Status status = NotFound("cell not found");
+  return status;
+}
+const Status& SituationNotFound() {
+  static const Status status = NotFound("situation not found");
+  return status;
+}
+
+bool WorksInCells(const Caller& caller) {
+  return IsReferent(caller) || caller.Has("member") || caller.Has("chair");
+}
+
+template <typename Map>
+const typename Map::mapped_type* Find(const Map& map, std::string_view id) {
+  auto it = map.find(std::string(id));
+  return it == map.end() ? nullptr : &it->second;
+}
+
+std::string_view SituationStatus(const Situation& s) {
+  if (s.erased) return "erased";
+  if (s.archived) return "archived";
+  if (s.closed) return "closed";
+  return "active";
+}
+
+json::object Composition(const ViewScope& v, const Cell& cell) {
+  const State& s = v.shown;
+  const std::int64_t t = v.shown_time_ns;
+  json::object o;
+  o["cell_id"] = cell.id;
+  o["name"] = cell.name;
+  o["kind"] = CodeJson(s, "cell_kinds", cell.kind, t);
+  o["confidential"] = cell.confidential;
+  o["created_at"] = TimeJson(cell.created.occurred_at_ns);
+  json::array chairs;
+  for (const std::string& p : cell.chairs) chairs.push_back(PartnerJson(s, p, t));
+  o["chairs"] = std::move(chairs);
+  json::array members;
+  for (const std::string& p : cell.CurrentMembers()) members.push_back(PartnerJson(s, p, t));
+  o["members"] = std::move(members);
+  return o;
+}
+
+json::array MembershipHistory(const ViewScope& v, const Cell& cell) {
+  json::array out;
+  for (const Membership& m : cell.memberships) {
+    json::object o = PartnerJson(v.shown, m.partner_id, v.shown_time_ns);
+    o["joined_at"] = TimeJson(m.joined_ns);
+    o["left_at"] = m.left_ns ? TimeJson(*m.left_ns) : json::value(nullptr);
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+json::object InformationJson(const ViewScope& v, const Caller& caller, const InformationItem& item,
+                             const std::vector<std::string>& visible_analyses) {
+  const std::int64_t t = v.shown_time_ns;
+  json::object o;
+  o["info_id"] = item.id;
+  o["cell_id"] = item.cell_id;
+  o["from"] = PartnerJson(v.shown, item.from_partner, t);
+  o["topic"] = CodeJson(v.shown, "topics", item.topic, t);
+  o["neighbourhood"] = item.neighbourhood;
+  o["summary"] = item.summary;
+  o["sensitivity"] = item.sensitivity;
+  o["occurred_at"] = TimeJson(item.shared.occurred_at_ns);
+  o["position"] = item.shared.position;
+  if (!item.situation_id.empty() && CanSeeSituation(v.now, caller, item.situation_id)) {
+    o["situation_id"] = item.situation_id;
+  }
+  json::array analyses;
+  for (const std::string& a : visible_analyses) analyses.push_back(json::value(a));
+  o["analysis_ids"] = std::move(analyses);
+  return o;
+}
+
+// An analysis is shown only when every item it covers is: its conclusion
+// may carry what the most sensitive of them said.
+bool CanSeeAnalysis(const ViewScope& v, const Caller& caller, const Analysis& a) {
+  for (const std::string& info_id : a.info_ids) {
+    const InformationItem* item = Find(v.shown.information, info_id);
+    if (!item || !CanSeeInformation(v.now, caller, *item)) return false;
+  }
+  return !a.info_ids.empty();
+}
+
+std::vector<std::string> VisibleAnalyses(const ViewScope& v, const Caller& caller,
+                                         const InformationItem& item) {
+  std::vector<std::string> out;
+  for (const std::string& a : item.analysis_ids) {
+    const Analysis* analysis = Find(v.shown.analyses, a);
+    if (analysis && CanSeeAnalysis(v, caller, *analysis)) out.push_back(a);
+  }
+  return out;
+}
+
+json::object AnalysisJson(const Analysis& a) {
+  json::object o;
+  o["analysis_id"] = a.id;
+  json::array infos;
+  for (const std::string& i : a.info_ids) infos.push_back(json::value(i));
+  o["info_ids"] = std::move(infos);
+  o["conclusion"] = a.conclusion;
+  o["recommended_action"] = a.recommended_action;
+  o["occurred_at"] = TimeJson(a.recorded.occurred_at_ns);
+  return o;
+}
+
+json::object DecisionJson(const ViewScope& v, const Decision& d) {
+  const std::int64_t t = v.shown_time_ns;
+  json::object o;
+  o["decision_id"] = d.id;
+  o["kind"] = d.situation_decision ? "situation" : "cell";
+  o["cell_id"] = d.cell_id;
+  if (!d.meeting_id.empty()) o["meeting_id"] = d.meeting_id;
+  if (d.situation_decision) {
+    o["measure"] = CodeJson(v.shown, "measures", d.measure, t);
+  } else {
+    o["text"] = d.text;
+  }
+  o["owner"] = PartnerJson(v.shown, d.owner_partner, t);
+  o["occurred_at"] = TimeJson(d.recorded.occurred_at_ns);
+  o["due"] = TimeJson(d.due_ns);
+  if (d.completed) {
+    o["completed_at"] = TimeJson(d.completed->stamp.occurred_at_ns);
+    o["outcome"] = CodeJson(v.shown, "decision_outcomes", d.completed->outcome, t);
+  } else {
+    o["completed_at"] = nullptr;
+    o["outcome"] = nullptr;
+  }
+  return o;
+}
+
+json::object MeetingJson(const ViewScope& v, const Meeting& m) {
+  json::object o;
+  o["meeting_id"] = m.id;
+  o["scheduled_for"] = TimeJson(m.scheduled_for_ns);
+  o["emergency"] = m.emergency;
+  o["agenda"] = m.agenda;
+  if (m.held) {
+    o["held_at"] = TimeJson(m.held->stamp.occurred_at_ns);
+    json::array attendees;
+    for (const std::string& p : m.held->attendees) {
+      attendees.push_back(PartnerJson(v.shown, p, v.shown_time_ns));
+    }
+    o["attendees"] = std::move(attendees);
+    o["minutes"] = m.held->minutes;
+  } else {
+    o["held_at"] = nullptr;
+  }
+  return o;
+}
+
+json::object ControlJson(const ViewScope& v, const Control& c) {
+  json::object o;
+  o["control_id"] = c.id;
+  o["planned_for"] = TimeJson(c.planned_for_ns);
+  o["place"] = c.place;
+  json::array services;
+  for (const std::string& p : c.services) services.push_back(PartnerJson(v.shown, p, v.shown_time_ns));
+  o["services"] = std::move(services);
+  o["objectives"] = c.objectives;
+  if (c.outcome) {
+    o["status"] = "executed";
+    o["executed_at"] = TimeJson(c.outcome->stamp.occurred_at_ns);
+    json::object outcome;
+    outcome["persons_controlled"] = c.outcome->persons_controlled;
+    outcome["offences_found"] = c.outcome->offences_found;
+    outcome["seizures"] = c.outcome->seizures;
+    outcome["administrative_closures"] = c.outcome->administrative_closures;
+    outcome["fines"] = c.outcome->fines;
+    o["outcome"] = std::move(outcome);
+  } else if (c.cancelled) {
+    o["status"] = "cancelled";
+    o["cancelled_at"] = TimeJson(c.cancelled->stamp.occurred_at_ns);
+    o["reason"] = c.cancelled->reason;
+  } else {
+    o["status"] = "planned";
+  }
+  return o;
+}
+
+json::object SituationCounts(const State& s, std::string_view cell_id) {
+  std::int64_t active = 0, closed = 0, archived = 0, erased = 0;
+  for (const auto& [id, situation] : s.situations) {
+    if (situation.cell_id != cell_id) continue;
+    const std::string_view status = SituationStatus(situation);
+    if (status == "active") ++active;
+    else if (status == "closed") ++closed;
+    else if (status == "archived") ++archived;
+    else ++erased;
+  }
+  json::object o;
+  o["active"] = active;
+  o["closed"] = closed;
+  o["archived"] = archived;
+  o["erased"] = erased;
+  o["total"] = active + closed + archived + erased;
+  return o;
+}
+
+json::object CellContents(const ViewScope& v, const Caller& caller, const Cell& cell) {
+  const State& s = v.shown;
+  json::object o = Composition(v, cell);
+  o["membership_history"] = MembershipHistory(v, cell);
+  json::array meetings;
+  for (const auto& [id, m] : s.meetings) {
+    if (m.cell_id == cell.id) meetings.push_back(MeetingJson(v, m));
+  }
+  o["meetings"] = std::move(meetings);
+  json::array decisions;
+  for (const auto& [id, d] : s.decisions) {
+    if (d.cell_id != cell.id) continue;
+    if (!d.situation_id.empty() && !CanSeeSituation(v.now, caller, d.situation_id)) continue;
+    decisions.push_back(DecisionJson(v, d));
+  }
+  o["decisions"] = std::move(decisions);
+  json::array information;
+  std::set<std::string> analysis_ids;
+  for (const auto& [id, item] : s.information) {
+    if (item.cell_id != cell.id || !CanSeeInformation(v.now, caller, item)) continue;
+    std::vector<std::string> visible = VisibleAnalyses(v, caller, item);
+    analysis_ids.insert(visible.begin(), visible.end());
+    information.push_back(InformationJson(v, caller, item, visible));
+  }
+  o["information"] = std::move(information);
+  json::array analyses;
+  for (const std::string& a : analysis_ids) analyses.push_back(AnalysisJson(s.analyses.at(a)));
+  o["analyses"] = std::move(analyses);
+  json::array controls;
+  for (const auto& [id, c] : s.controls) {
+    if (c.cell_id == cell.id) controls.push_back(ControlJson(v, c));
+  }
+  o["controls"] = std::move(controls);
+  o["situations"] = SituationCounts(s, cell.id);
+  return o;
+}
+
+std::string Open(const Unsealer& unseal, const Situation& s, const SealedField& sealed,
+                 std::string_view field) {
+  if (s.erased) return std::string(kErased);
+  if (sealed.empty() || !unseal) return std::string(kUnreadable);
+  std::optional<std::string> plain = unseal(s, sealed, field);
+  return plain ? *plain : std::string(kUnreadable);
+}
+
+}  // namespace
+
+Result<json::value> CellListView(const ViewScope& v, const Caller& caller) {
+  const bool admin = caller.Has("admin");
+  if (!admin && !WorksInCells(caller)) {
+    return Fail(PermissionDenied("cell views are for the partnership's cells and referent"));
+  }
+  json::array cells;
+  for (const auto& [id, cell] : v.shown.cells) {
+    if (admin || CanSeeCell(v.now, caller, id)) cells.push_back(Composition(v, cell));
+  }
+  json::object body;
+  body["as_of_position"] = v.shown.size;
+  body["cells"] = std::move(cells);
+  return json::value(std::move(body));
+}
+
+Result<json::value> CellView(const ViewScope& v, const Caller& caller, std::string_view cell_id) {
+  const bool admin = caller.Has("admin");
+  if (!admin && !WorksInCells(caller)) {
+    return Fail(PermissionDenied("cell views are for the partnership's cells and referent"));
+  }
+  const Cell* cell = Find(v.shown.cells, cell_id);
+  if (!cell || !v.now.cells.contains(std::string(cell_id))) return Fail(CellNotFound());
+  json::object body;
+  if (CanSeeCell(v.now, caller, cell_id)) {
+    body = CellContents(v, caller, *cell);
+  } else if (admin) {
+    // The administrator sets cells up; their contents are not theirs to read.
+    body = Composition(v, *cell);
+    body["membership_history"] = MembershipHistory(v, *cell);
+  } else {
+    return Fail(CellNotFound());
+  }
+  body["as_of_position"] = v.shown.size;
+  return json::value(std::move(body));
+}
+
+Result<json::value> SituationListView(const ViewScope& v, const Caller& caller,
+                                      const std::optional<std::string>& cell) {
+  if (!WorksInCells(caller)) {
+    return Fail(PermissionDenied("situations are read by the referent and need-to-know partners"));
+  }
+  if (!HasSignedCharter(v.now, caller)) {
+    return Fail(PermissionDenied("the current charter must be signed before reading situations"));
+  }
+  json::array out;
+  for (const auto& [id, s] : v.shown.situations) {
+    if (cell && s.cell_id != *cell) continue;
+    if (!CanSeeSituation(v.now, caller, id)) continue;
+    json::object o;
+    o["situation_id"] = s.id;
+    o["cell_id"] = s.cell_id;
+    o["status"] = SituationStatus(s);
+    o["opened_at"] = TimeJson(s.opened.occurred_at_ns);
+    o["closed_at"] = s.closed ? TimeJson(s.closed->stamp.occurred_at_ns) : json::value(nullptr);
+    o["referral_source"] = CodeJson(v.shown, "referral_sources", s.referral_source, v.shown_time_ns);
+    o["reason"] = CodeJson(v.shown, "reasons", s.reason, v.shown_time_ns);
+    o["decisions"] = s.decision_ids.size();
+    o["notes"] = s.notes.size();
+    out.push_back(std::move(o));
+  }
+  json::object body;
+  body["as_of_position"] = v.shown.size;
+  body["situations"] = std::move(out);
+  return json::value(std::move(body));
+}
+
+Status CheckSituationRead(const State& now, const Caller& caller, std::string_view situation_id,
+                          const std::optional<std::string>& purpose) {
+  if (!WorksInCells(caller)) return SituationNotFound();
+  if (!HasSignedCharter(now, caller)) {
+    return PermissionDenied("the current charter must be signed before reading a situation");
+  }
+  if (!CanSeeSituation(now, caller, situation_id)) return SituationNotFound();
+  const Situation& s = now.situations.at(std::string(situation_id));
+  const bool has_purpose =
+      purpose && std::any_of(purpose->begin(), purpose->end(), [](char c) { return c != ' '; });
+  if ((s.archived || s.erased) && !has_purpose) {
+    return FailedPrecondition("an archived situation is read only with a stated purpose");
+  }
+  return Status::Ok();
+}
+
+Result<json::value> SituationFileView(const ViewScope& v, const Caller& caller,
+                                      std::string_view situation_id,
+                                      const std::optional<std::string>& purpose,
+                                      const Unsealer& unseal) {
+  if (Status st = CheckSituationRead(v.now, caller, situation_id, purpose); !st.ok()) {
+    return Fail(std::move(st));
+  }
+  const Situation* found = Find(v.shown.situations, situation_id);
+  if (!found) return Fail(SituationNotFound());
+  const Situation& s = *found;
+  const State& st = v.shown;
+  const std::int64_t t = v.shown_time_ns;
+  json::object o;
+  o["as_of_position"] = st.size;
+  o["situation_id"] = s.id;
+  o["cell_id"] = s.cell_id;
+  if (const Cell* cell = Find(st.cells, s.cell_id)) o["cell_name"] = cell->name;
+  o["status"] = SituationStatus(s);
+  o["opened_at"] = TimeJson(s.opened.occurred_at_ns);
+  o["pseudonym"] = Open(unseal, s, s.pseudonym, "pseudonym");
+  o["birth_year"] = Open(unseal, s, s.birth_year, "birth_year");
+  o["referral_source"] = CodeJson(st, "referral_sources", s.referral_source, t);
+  o["reason"] = CodeJson(st, "reasons", s.reason, t);
+  json::array need_to_know;
+  for (const std::string& p : s.need_to_know) need_to_know.push_back(PartnerJson(st, p, t));
+  o["need_to_know"] = std::move(need_to_know);
+  json::array access;
+  for (const AccessChange& a : s.access_history) {
+    json::object change = PartnerJson(st, a.partner_id, t);
+    change["granted"] = a.granted;
+    change["occurred_at"] = TimeJson(a.stamp.occurred_at_ns);
+    access.push_back(std::move(change));
+  }
+  o["access_history"] = std::move(access);
+  json::array notes;
+  for (const SituationNote& n : s.notes) {
+    json::object note;
+    note["note_id"] = n.note_id;
+    note["category"] = CodeJson(st, "note_categories", n.category, t);
+    note["text"] = Open(unseal, s, n.text, "note");
+    note["author"] = PartnerJson(st, n.stamp.partner_id, t);
+    note["occurred_at"] = TimeJson(n.stamp.occurred_at_ns);
+    notes.push_back(std::move(note));
+  }
+  o["notes"] = std::move(notes);
+  json::array decisions;
+  for (const std::string& id : s.decision_ids) {
+    if (const Decision* d = Find(st.decisions, id)) decisions.push_back(DecisionJson(v, *d));
+  }
+  o["decisions"] = std::move(decisions);
+  json::array information;
+  for (const std::string& id : s.info_ids) {
+    const InformationItem* item = Find(st.information, id);
+    if (!item || !CanSeeInformation(v.now, caller, *item)) continue;
+    information.push_back(InformationJson(v, caller, *item, VisibleAnalyses(v, caller, *item)));
+  }
+  o["information"] = std::move(information);
+  json::array informed;
+  for (const SubjectInformation& i : s.informed) {
+    json::object entry;
+    entry["means"] = CodeJson(st, "information_means", i.means, t);
+    entry["occurred_at"] = TimeJson(i.stamp.occurred_at_ns);
+    informed.push_back(std::move(entry));
+  }
+  o["subject_informed"] = std::move(informed);
+  if (s.closed) {
+    o["closed_at"] = TimeJson(s.closed->stamp.occurred_at_ns);
+    o["outcome"] = CodeJson(st, "situation_outcomes", s.closed->outcome, t);
+  } else {
+    o["closed_at"] = nullptr;
+    o["outcome"] = nullptr;
+  }
+  o["archived_at"] = s.archived ? TimeJson(s.archived->occurred_at_ns) : json::value(nullptr);
+  o["erased_at"] = s.erased ? TimeJson(s.erased->stamp.occurred_at_ns) : json::value(nullptr);
+  return json::value(std::move(o));
+}
+
+}  // namespace vigie::projections

@@ -1,0 +1,76 @@
+#pragma once
+// The working views of the partnership (SPEC §6): the cell list, a cell,
+// the situation list and an individual situation file, filtered for the
+// caller by the rules of access.h. Every answer carries `as_of_position`
+// (the tree size of the state shown).
+//
+// Not finding and not being allowed look the same wherever existence
+// itself is protected: a cell or situation the caller may not see answers
+// kNotFound with the message of a missing one ("cell not found",
+// "situation not found"), so the answer tells nothing about what exists.
+// Refusals that depend only on who the caller is (an evaluator asking for
+// a cell, an unsigned charter) answer kPermissionDenied: they reveal
+// nothing about any id.
+//
+// Personal fields: the situation list shows none (listing is not a
+// recorded consultation); the file shows the pseudonym, birth year and
+// note texts through the Unsealer, "[effacé]" once the subject was erased.
+// The caller of SituationFileView must have recorded the consultation
+// (SPEC §3) after CheckSituationRead succeeded and before answering.
+//
+// Pure functions of (scope, caller, parameters); thread-safe.
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/value.hpp>
+
+#include "projections/ledger.h"
+#include "projections/state.h"
+#include "projections/view_json.h"
+
+namespace vigie::projections {
+
+// What a view shows in place of a destroyed subject's personal data.
+inline constexpr std::string_view kErased = "[effacé]";
+// ... and in place of a field that cannot be opened for another reason.
+inline constexpr std::string_view kUnreadable = "[illisible]";
+
+// Opens one sealed personal field of `situation` (`field` is "pseudonym",
+// "birth_year" or "note"); nullopt when it cannot be opened.
+using Unsealer = std::function<std::optional<std::string>(
+    const Situation& situation, const SealedField& sealed, std::string_view field)>;
+
+// {as_of_position, cells: [...]}: the cells the caller sees, with their
+// chairs and members. The administrator sees every cell's composition (not
+// its contents); evaluators and auditors get kPermissionDenied.
+Result<boost::json::value> CellListView(const ViewScope& scope, const Caller& caller);
+
+// One cell: composition and membership history, meetings, decisions,
+// information items the caller may see (with the analyses of those items),
+// controls and situation counts. For the administrator, the composition
+// only.
+Result<boost::json::value> CellView(const ViewScope& scope, const Caller& caller,
+                                    std::string_view cell_id);
+
+// {as_of_position, situations: [...]}: the situations the caller may see,
+// optionally of one cell; no personal field.
+Result<boost::json::value> SituationListView(const ViewScope& scope, const Caller& caller,
+                                             const std::optional<std::string>& cell);
+
+// May the caller read this file now, with this purpose? kNotFound
+// "situation not found" when it does not exist or the caller may not see
+// it; kPermissionDenied when the current charter is unsigned;
+// kFailedPrecondition when it is archived and no purpose is stated.
+Status CheckSituationRead(const State& now, const Caller& caller, std::string_view situation_id,
+                          const std::optional<std::string>& purpose);
+
+// The situation file as of `scope.shown` (kNotFound also when it did not
+// exist yet then). Runs CheckSituationRead itself.
+Result<boost::json::value> SituationFileView(const ViewScope& scope, const Caller& caller,
+                                             std::string_view situation_id,
+                                             const std::optional<std::string>& purpose,
+                                             const Unsealer& unseal);
+
+}  // namespace vigie::projections

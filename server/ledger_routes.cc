@@ -1,0 +1,205 @@
+// Handlers of the domain routes: one Ledger call each, after strict parsing.
+#include <algorithm>
+#include <limits>
+
+#include "server/problem.h"
+#include "server/router_internal.h"
+#include "server/uri_text.h"
+
+namespace vigie::server {
+namespace {
+
+namespace json = boost::json;
+
+Response Answer(const Result<json::value>& result) {
+  if (!result) return ProblemFromStatus(result.error());
+  return JsonResponse(200, *result);
+}
+
+// application/json, with or without parameters ("; charset=utf-8").
+bool IsJsonMediaType(std::string_view content_type) {
+  std::string_view type = content_type.substr(0, content_type.find(';'));
+  while (!type.empty() && type.back() == ' ') type.remove_suffix(1);
+  return EqualsIgnoreCase(type, "application/json");
+}
+
+// Stream names are "<kind>-<id>" (projections/streams.h): the id grammar,
+// longer. [a-z0-9] [a-z0-9._-]{0,199}
+bool IsStreamName(std::string_view name) {
+  if (name.empty() || name.size() > eventstore::kMaxStreamNameBytes) return false;
+  auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  if (!lower_or_digit(name.front())) return false;
+  return std::all_of(name.begin(), name.end(), [&](char c) {
+    return lower_or_digit(c) || c == '.' || c == '_' || c == '-';
+  });
+}
+
+constexpr std::uint64_t kUint64Max = std::numeric_limits<std::uint64_t>::max();
+constexpr int kEvaluationYearMin = 1900;
+constexpr int kEvaluationYearMax = 2200;
+
+}  // namespace
+
+Response Router::PostCommand(Call& call) const {
+  auto name = PercentDecode(call.params.at(0), false);
+  const auto& known = projections::Ledger::CommandNames();
+  if (!name || std::find(known.begin(), known.end(), *name) == known.end()) {
+    return Problem(404, "no such command; see /v1/openapi.json for the list");
+  }
+  auto content_types = call.request.HeaderValues("Content-Type");
+  if (content_types.size() != 1 || !IsJsonMediaType(content_types.front())) {
+    return Problem(415, "a command body is sent as Content-Type: application/json");
+  }
+  if (auto query = QueryParams::Parse(call.query, {}); !query) return std::move(query.error());
+  auto body = ParseJsonObject(call.request.body, options_.json);
+  if (!body) return std::move(body.error());
+
+  auto answer = ledger_.Execute(call.caller, *name, *body);
+  if (!answer) {
+    metrics_.ObserveCommand(*name, StatusCodeName(answer.error().code()), 0);
+    return ProblemFromStatus(answer.error());
+  }
+  std::size_t appended = 0;
+  if (const json::object* object = answer->body.if_object()) {
+    if (const json::value* events = object->if_contains("events"); events && events->is_array()) {
+      appended = events->get_array().size();
+    }
+  }
+  metrics_.ObserveCommand(*name, answer->replayed ? "replayed" : "created",
+                          answer->replayed ? 0 : appended);
+  return JsonResponse(answer->replayed ? 200 : 201, answer->body);
+}
+
+Response Router::GetMe(Call& call) const {
+  if (auto query = QueryParams::Parse(call.query, {}); !query) return std::move(query.error());
+  return Answer(ledger_.Me(call.caller));
+}
+
+Response Router::GetEvents(Call& call) const {
+  auto query = QueryParams::Parse(call.query, {"from", "limit"});
+  if (!query) return std::move(query.error());
+  auto from = query->Uint("from", 0, kUint64Max);
+  if (!from) return std::move(from.error());
+  auto limit = query->Limit();
+  if (!limit) return std::move(limit.error());
+  return Answer(ledger_.Events(call.caller, from->value_or(0), *limit));
+}
+
+Response Router::GetStream(Call& call) const {
+  auto stream = PercentDecode(call.params.at(0), false);
+  if (!stream || !IsStreamName(*stream)) {
+    return InvalidParameter("stream",
+                            "path parameter 'stream' must match ^[a-z0-9][a-z0-9._-]{0,199}$");
+  }
+  auto query = QueryParams::Parse(call.query, {"from_version", "limit"});
+  if (!query) return std::move(query.error());
+  auto from_version = query->Uint("from_version", 0, kUint64Max);
+  if (!from_version) return std::move(from_version.error());
+  auto limit = query->Limit();
+  if (!limit) return std::move(limit.error());
+  return Answer(ledger_.Stream(call.caller, *stream, from_version->value_or(0), *limit));
+}
+
+Response Router::GetCells(Call& call) const {
+  auto query = QueryParams::Parse(call.query, {"as_of"});
+  if (!query) return std::move(query.error());
+  auto as_of = query->AsOf();
+  if (!as_of) return std::move(as_of.error());
+  return Answer(ledger_.Cells(call.caller, *as_of));
+}
+
+Response Router::GetCell(Call& call) const {
+  auto id = PathId(call, 0, "id");
+  if (!id) return std::move(id.error());
+  auto query = QueryParams::Parse(call.query, {"as_of"});
+  if (!query) return std::move(query.error());
+  auto as_of = query->AsOf();
+  if (!as_of) return std::move(as_of.error());
+  return Answer(ledger_.Cell(call.caller, *id, *as_of));
+}
+
+Response Router::GetSituations(Call& call) const {
+  auto query = QueryParams::Parse(call.query, {"cell", "as_of"});
+  if (!query) return std::move(query.error());
+  auto cell = query->Id("cell");
+  if (!cell) return std::move(cell.error());
+  auto as_of = query->AsOf();
+  if (!as_of) return std::move(as_of.error());
+  return Answer(ledger_.Situations(call.caller, *cell, *as_of));
+}
+
+Response Router::GetSituation(Call& call) const {
+  auto id = PathId(call, 0, "id");
+  if (!id) return std::move(id.error());
+  auto query = QueryParams::Parse(call.query, {"as_of", "purpose"});
+  if (!query) return std::move(query.error());
+  auto as_of = query->AsOf();
+  if (!as_of) return std::move(as_of.error());
+  auto purpose = query->Text("purpose", options_.purpose_bytes_max);
+  if (!purpose) return std::move(purpose.error());
+  return Answer(ledger_.Situation(call.caller, *id, *as_of, *purpose));
+}
+
+Response Router::GetDashboard(Call& call) const {
+  auto query = QueryParams::Parse(call.query, {"from", "to", "granularity", "cell", "as_of"});
+  if (!query) return std::move(query.error());
+  auto from = query->Time("from");
+  if (!from) return std::move(from.error());
+  auto to = query->Time("to");
+  if (!to) return std::move(to.error());
+  if (!*from) return InvalidParameter("from", "parameter 'from' is required");
+  if (!*to) return InvalidParameter("to", "parameter 'to' is required");
+  if (**to <= **from) return InvalidParameter("to", "parameter 'to' must come after 'from'");
+  auto granularity = query->OneOf("granularity", {"month", "quarter", "semester", "year"}, "month");
+  if (!granularity) return std::move(granularity.error());
+  auto cell = query->Id("cell");
+  if (!cell) return std::move(cell.error());
+  auto as_of = query->AsOf();
+  if (!as_of) return std::move(as_of.error());
+
+  projections::DashboardQuery dashboard;
+  dashboard.from_ns = **from;
+  dashboard.to_ns = **to;
+  dashboard.granularity = std::move(*granularity);
+  dashboard.cell = std::move(*cell);
+  dashboard.as_of = *as_of;
+  return Answer(ledger_.Dashboard(call.caller, dashboard));
+}
+
+Response Router::GetPlan(Call& call) const {
+  auto query = QueryParams::Parse(call.query, {"as_of"});
+  if (!query) return std::move(query.error());
+  auto as_of = query->AsOf();
+  if (!as_of) return std::move(as_of.error());
+  return Answer(ledger_.Plan(call.caller, *as_of));
+}
+
+Response Router::GetEvaluation(Call& call) const {
+  std::string_view year_text = call.params.at(0);
+  int year = 0;
+  bool four_digits = year_text.size() == 4 &&
+                     std::all_of(year_text.begin(), year_text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (four_digits) year = std::stoi(std::string(year_text));
+  if (!four_digits || year < kEvaluationYearMin || year > kEvaluationYearMax) {
+    return InvalidParameter("year", "path parameter 'year' must be a year from " +
+                                        std::to_string(kEvaluationYearMin) + " to " +
+                                        std::to_string(kEvaluationYearMax));
+  }
+  auto query = QueryParams::Parse(call.query, {"as_of", "format"});
+  if (!query) return std::move(query.error());
+  auto as_of = query->AsOf();
+  if (!as_of) return std::move(as_of.error());
+  auto format = query->OneOf("format", {"json", "html"}, "json");
+  if (!format) return std::move(format.error());
+  if (*format == "json") return Answer(ledger_.Evaluation(call.caller, year, *as_of));
+
+  auto html = ledger_.EvaluationHtml(call.caller, year, *as_of);
+  if (!html) return ProblemFromStatus(html.error());
+  Response response = TextResponse("text/html; charset=utf-8", std::move(*html));
+  // The report is self-contained: inline styles and SVG, no script, nothing fetched.
+  response.SetHeader("Content-Security-Policy",
+                     "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
+  return response;
+}
+
+}  // namespace vigie::server

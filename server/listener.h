@@ -1,0 +1,44 @@
+#pragma once
+// Listener: accepts connections, each onto its own strand (internal).
+//
+// At max_connections open sockets a new one is answered a canned 503 with
+// Retry-After and closed (at most kRejectingMax such answers in flight;
+// beyond, the socket is closed at once). Owned by the shared_ptrs of its
+// pending accept; Stop() posts the acceptor's closing to its strand.
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "eventstore/status.h"
+#include "server/server_context.h"
+
+namespace vigie::server {
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  static constexpr std::size_t kRejectingMax = 64;
+
+  Listener(boost::asio::io_context& io, ServerContext& context);
+
+  // Opens, binds and listens; the bound port then is port().
+  Status Listen(const boost::asio::ip::tcp::endpoint& endpoint);
+  std::uint16_t port() const { return port_; }
+
+  void Run();
+  void Stop();
+
+ private:
+  void Accept();
+  void OnAccept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  void Reject(boost::asio::ip::tcp::socket socket);
+
+  boost::asio::io_context& io_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  ServerContext& context_;
+  std::uint16_t port_ = 0;
+};
+
+}  // namespace vigie::server

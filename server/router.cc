@@ -1,0 +1,254 @@
+#include "server/router.h"
+
+#include <algorithm>
+
+#include <boost/json/serialize.hpp>
+
+#include "server/openapi.h"
+#include "server/problem.h"
+#include "server/router_internal.h"
+#include "server/uri_text.h"
+
+namespace vigie::server {
+namespace {
+
+using Kind = RouteKind;
+
+std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
+
+std::string_view QueryOf(std::string_view target) {
+  std::size_t mark = target.find('?');
+  return mark == std::string_view::npos ? std::string_view() : target.substr(mark + 1);
+}
+
+// Raw path segments of "/a/b/c". Empty for anything but an origin-form
+// path; "." and ".." segments are refused (a route never contains them and
+// we do not normalise: the raw path is what the route sees).
+std::optional<std::vector<std::string_view>> Segments(std::string_view path) {
+  if (path.empty() || path.front() != '/') return std::nullopt;
+  std::vector<std::string_view> segments;
+  std::size_t start = 1;
+  while (true) {
+    std::size_t slash = path.find('/', start);
+    std::string_view segment = path.substr(start, slash - start);
+    if (segment.size() <= 6) {  // "%2e%2e" at most
+      auto decoded = PercentDecode(segment, false);
+      if (decoded && (*decoded == "." || *decoded == "..")) return std::nullopt;
+    }
+    segments.push_back(segment);
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return segments;
+}
+
+// Does `segments` fit `pattern`? A {name} matches one non-empty segment.
+bool Matches(std::string_view pattern, const std::vector<std::string_view>& segments,
+             std::vector<std::string_view>* params) {
+  auto pattern_segments = Segments(pattern);
+  if (!pattern_segments || pattern_segments->size() != segments.size()) return false;
+  std::vector<std::string_view> bound;
+  for (std::size_t i = 0; i < segments.size(); ++i) {
+    std::string_view want = (*pattern_segments)[i];
+    if (!want.empty() && want.front() == '{') {
+      if (segments[i].empty()) return false;
+      bound.push_back(segments[i]);
+    } else if (want != segments[i]) {
+      return false;
+    }
+  }
+  if (params) *params = std::move(bound);
+  return true;
+}
+
+// RFC 6750 §2.1: b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="
+bool IsB64Token(std::string_view token) {
+  std::size_t i = 0;
+  auto ok = [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+  };
+  while (i < token.size() && ok(token[i])) ++i;
+  if (i == 0) return false;
+  while (i < token.size() && token[i] == '=') ++i;
+  return i == token.size();
+}
+
+}  // namespace
+
+Response JsonResponse(int status, const boost::json::value& body) {
+  Response response;
+  response.status = status;
+  response.content_type = "application/json";
+  response.body = boost::json::serialize(body);
+  return response;
+}
+
+Response TextResponse(std::string_view content_type, std::string body) {
+  Response response;
+  response.content_type = content_type;
+  response.body = std::move(body);
+  return response;
+}
+
+Parsed<std::string> PathId(const Router::Call& call, std::size_t index, std::string_view name) {
+  auto decoded = PercentDecode(call.params.at(index), false);
+  if (!decoded || !IsEntityId(*decoded)) {
+    return std::unexpected(InvalidParameter(
+        name, "path parameter '" + std::string(name) +
+                  "' must be an id matching ^[a-z0-9][a-z0-9._-]{0,63}$"));
+  }
+  return *decoded;
+}
+
+std::span<const Router::Route> Router::Table() {
+  static const Route kTable[] = {
+      {{"GET", "/healthz", Kind::kInline, false}, &Router::GetHealth},
+      {{"GET", "/metrics", Kind::kInline, false}, &Router::GetMetrics},
+      {{"GET", "/v1/openapi.json", Kind::kInline, false}, &Router::GetOpenApi},
+      {{"POST", "/v1/commands/{command}", Kind::kBlocking, true}, &Router::PostCommand},
+      {{"GET", "/v1/me", Kind::kBlocking, true}, &Router::GetMe},
+      {{"GET", "/v1/events", Kind::kBlocking, true}, &Router::GetEvents},
+      {{"GET", "/v1/streams/{stream}", Kind::kBlocking, true}, &Router::GetStream},
+      {{"GET", "/v1/subscribe", Kind::kEventStream, true}, &Router::GetSubscribe},
+      {{"GET", "/v1/cells", Kind::kBlocking, true}, &Router::GetCells},
+      {{"GET", "/v1/cells/{id}", Kind::kBlocking, true}, &Router::GetCell},
+      {{"GET", "/v1/situations", Kind::kBlocking, true}, &Router::GetSituations},
+      {{"GET", "/v1/situations/{id}", Kind::kBlocking, true}, &Router::GetSituation},
+      {{"GET", "/v1/dashboard", Kind::kBlocking, true}, &Router::GetDashboard},
+      {{"GET", "/v1/plan", Kind::kBlocking, true}, &Router::GetPlan},
+      {{"GET", "/v1/evaluations/{year}", Kind::kBlocking, true}, &Router::GetEvaluation},
+      {{"GET", "/v1/audit/checkpoint", Kind::kBlocking, true}, &Router::GetCheckpoint},
+      {{"GET", "/v1/audit/verifier-key", Kind::kBlocking, true}, &Router::GetVerifierKey},
+      {{"GET", "/v1/audit/inclusion", Kind::kBlocking, true}, &Router::GetInclusion},
+      {{"GET", "/v1/audit/consistency", Kind::kBlocking, true}, &Router::GetConsistency},
+      {{"GET", "/v1/audit/access-log", Kind::kBlocking, true}, &Router::GetAccessLog},
+  };
+  return kTable;
+}
+
+std::span<const RouteInfo> Router::Routes() {
+  static const std::vector<RouteInfo> kRoutes = [] {
+    std::vector<RouteInfo> routes;
+    for (const Route& route : Table()) routes.push_back(route.info);
+    return routes;
+  }();
+  return kRoutes;
+}
+
+Router::Router(projections::Ledger& ledger, eventstore::EventStore& store, Metrics& metrics,
+               RouterOptions options)
+    : ledger_(ledger), store_(store), metrics_(metrics), options_(options) {}
+
+const RouteInfo* Router::Match(std::string_view method, std::string_view target) const {
+  auto segments = Segments(PathOf(target));
+  if (!segments) return nullptr;
+  for (const Route& route : Table()) {
+    if (route.info.method == method && Matches(route.info.pattern, *segments, nullptr)) {
+      return &route.info;
+    }
+  }
+  return nullptr;
+}
+
+Response Router::Handle(const Request& request) const {
+  Response response = Dispatch(request);
+  // Answers may carry tokens or personal data: never cached by anything.
+  response.SetHeader("Cache-Control", "no-store");
+  response.SetHeader("X-Content-Type-Options", "nosniff");
+  return response;
+}
+
+Response Router::Dispatch(const Request& request) const {
+  auto segments = Segments(PathOf(request.target));
+  if (!segments) return Problem(404, "no such resource");
+
+  std::string allow;
+  for (const Route& route : Table()) {
+    std::vector<std::string_view> params;
+    if (!Matches(route.info.pattern, *segments, &params)) continue;
+    if (route.info.method != request.method) {
+      if (allow.find(route.info.method) == std::string::npos) {
+        allow += (allow.empty() ? "" : ", ") + std::string(route.info.method);
+      }
+      continue;
+    }
+
+    Response response = [&] {
+      if (request.body.size() > options_.json.bytes_max) {
+        return Problem(413, "the body is larger than " + std::to_string(options_.json.bytes_max) +
+                                " bytes");
+      }
+      if (route.info.method != "POST" && !request.body.empty()) {
+        return Problem(400, "a " + std::string(route.info.method) + " request carries no body");
+      }
+      Call call{request, QueryOf(request.target), std::move(params), {}};
+      if (route.info.needs_token) {
+        auto caller = Authenticate(request);
+        if (!caller) return std::move(caller.error());
+        call.caller = std::move(*caller);
+      }
+      return (this->*route.handler)(call);
+    }();
+    response.route = route.info.pattern;
+    return response;
+  }
+  if (!allow.empty()) {
+    Response response = Problem(405, "this resource answers " + allow);
+    response.SetHeader("Allow", allow);
+    return response;
+  }
+  return Problem(404, "no such resource");
+}
+
+Parsed<projections::Caller> Router::Authenticate(const Request& request) const {
+  auto values = request.HeaderValues("Authorization");
+  if (values.empty()) {
+    return std::unexpected(AuthenticationRequired(false, "this request needs Authorization: Bearer <token>"));
+  }
+  constexpr std::string_view kScheme = "bearer ";
+  std::string_view value = values.front();
+  if (values.size() != 1 || value.size() <= kScheme.size() ||
+      !EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme)) {
+    return std::unexpected(AuthenticationRequired(true, "the Authorization header is not one Bearer token"));
+  }
+  std::string_view token = value.substr(kScheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  if (token.size() > options_.bearer_token_bytes_max || !IsB64Token(token)) {
+    return std::unexpected(AuthenticationRequired(true, "the bearer token is malformed"));
+  }
+  auto caller = ledger_.Authenticate(token);
+  if (!caller) {
+    if (caller.error().code() == StatusCode::kUnauthenticated) {
+      return std::unexpected(AuthenticationRequired(true, "the bearer token is unknown or revoked"));
+    }
+    return std::unexpected(ProblemFromStatus(caller.error()));
+  }
+  return std::move(*caller);
+}
+
+std::optional<Response> Router::RequireAuditor(const Call& call) const {
+  if (Status allowed = ledger_.CheckAuditor(call.caller); !allowed.ok()) {
+    return ProblemFromStatus(allowed);
+  }
+  return std::nullopt;
+}
+
+Response Router::GetHealth(Call& call) const {
+  if (auto query = QueryParams::Parse(call.query, {}); !query) return std::move(query.error());
+  boost::json::object body;
+  body["status"] = "ok";
+  return JsonResponse(200, body);
+}
+
+Response Router::GetMetrics(Call& call) const {
+  if (auto query = QueryParams::Parse(call.query, {}); !query) return std::move(query.error());
+  return TextResponse(kMetricsContentType, metrics_.Render(store_.Size()));
+}
+
+Response Router::GetOpenApi(Call& call) const {
+  if (auto query = QueryParams::Parse(call.query, {}); !query) return std::move(query.error());
+  return TextResponse("application/json", std::string(OpenApiDocument()));
+}
+
+}  // namespace vigie::server

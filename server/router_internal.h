@@ -1,0 +1,36 @@
+#pragma once
+// Shared by the router's translation units (router.cc, ledger_routes.cc,
+// audit_routes.cc); not part of the server's interface.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/json/value.hpp>
+
+#include "server/router.h"
+
+namespace vigie::server {
+
+// What a handler gets: the request, its split target, the raw (still
+// percent-encoded) path segments bound to the pattern's {names}, and the
+// authenticated caller when the route needs a token.
+struct Router::Call {
+  const Request& request;
+  std::string_view query;
+  std::vector<std::string_view> params;
+  projections::Caller caller;
+};
+
+struct Router::Route {
+  RouteInfo info;
+  Response (Router::*handler)(Call&) const;
+};
+
+Response JsonResponse(int status, const boost::json::value& body);
+Response TextResponse(std::string_view content_type, std::string body);
+
+// Path parameter `index`, percent-decoded and checked as an entity id
+// (400 naming `name` when it is not one).
+Parsed<std::string> PathId(const Router::Call& call, std::size_t index, std::string_view name);
+
+}  // namespace vigie::server

@@ -1,0 +1,87 @@
+#pragma once
+// FakeLedger: a test double of projections::Ledger for the router and the
+// HTTP server. Three tokens (admin, auditor, member), canned JSON answers,
+// and a record of the last arguments so tests can check what the router
+// passed. Events come from a FakeEventStore. Thread-safe.
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "projections/ledger.h"
+#include "tests/server/fake_event_store.h"
+
+namespace vigie::server::testing {
+
+inline constexpr std::string_view kAdminToken = "admin-token";
+inline constexpr std::string_view kAuditorToken = "auditor-token";
+inline constexpr std::string_view kMemberToken = "member-token";
+
+struct LastCall {
+  std::string method;
+  std::string command;
+  boost::json::value body;
+  projections::AsOf as_of;
+  std::optional<std::string> purpose;
+  std::optional<std::string> cell;
+  std::string id;
+  std::uint64_t from = 0;
+  std::size_t limit = 0;
+  projections::DashboardQuery dashboard;
+  projections::AccessLogQuery access;
+  int year = 0;
+};
+
+class FakeLedger : public projections::Ledger {
+ public:
+  explicit FakeLedger(FakeEventStore& store) : store_(store) {}
+
+  // The next Execute fails with this status (once).
+  void FailNextCommand(Status status);
+  // Every Execute sleeps this long first (a slow fsync).
+  void SetCommandDelay(std::chrono::milliseconds delay) { command_delay_ms_ = delay.count(); }
+  LastCall last() const;
+  int calls() const { return calls_; }
+
+  Result<std::string> Bootstrap(std::string_view origin) override;
+  Result<projections::Caller> Authenticate(std::string_view bearer_token) const override;
+  Result<projections::CommandAnswer> Execute(const projections::Caller& caller, std::string_view command,
+                                             const boost::json::value& body) override;
+  Result<boost::json::value> Me(const projections::Caller& caller) const override;
+  Result<boost::json::value> Events(const projections::Caller& caller, std::uint64_t from,
+                                    std::size_t limit) const override;
+  Result<boost::json::value> Stream(const projections::Caller& caller, std::string_view stream,
+                                    std::uint64_t from_version, std::size_t limit) const override;
+  Result<boost::json::value> Cells(const projections::Caller& caller, const projections::AsOf& as_of) const override;
+  Result<boost::json::value> Cell(const projections::Caller& caller, std::string_view cell_id,
+                                  const projections::AsOf& as_of) const override;
+  Result<boost::json::value> Situations(const projections::Caller& caller, std::optional<std::string> cell,
+                                        const projections::AsOf& as_of) const override;
+  Result<boost::json::value> Situation(const projections::Caller& caller, std::string_view situation_id,
+                                       const projections::AsOf& as_of,
+                                       std::optional<std::string> purpose) override;
+  Result<boost::json::value> Dashboard(const projections::Caller& caller,
+                                       const projections::DashboardQuery& query) const override;
+  Result<boost::json::value> Plan(const projections::Caller& caller, const projections::AsOf& as_of) const override;
+  Result<boost::json::value> Evaluation(const projections::Caller& caller, int year,
+                                        const projections::AsOf& as_of) const override;
+  Result<std::string> EvaluationHtml(const projections::Caller& caller, int year,
+                                     const projections::AsOf& as_of) const override;
+  Result<boost::json::value> AccessLog(const projections::Caller& caller,
+                                       const projections::AccessLogQuery& query) const override;
+  Status CheckAuditor(const projections::Caller& caller) const override;
+  Result<std::size_t> ApplyRetention() override;
+
+ private:
+  void Record(const std::function<void(LastCall&)>& update) const;
+
+  FakeEventStore& store_;
+  mutable std::atomic<int> calls_{0};
+  std::atomic<std::int64_t> command_delay_ms_{0};
+  mutable std::mutex mutex_;  // guards last_, fail_next_
+  mutable LastCall last_;
+  std::optional<Status> fail_next_;
+};
+
+}  // namespace vigie::server::testing

@@ -1,0 +1,95 @@
+// `vigie export`: the log as CloudEvents 1.0 JSON lines on stdout
+// (tools/cloudevents.h), from a position to the end. The store is opened
+// read-only, so a running `vigie serve` is no obstacle; the export stops at
+// the size that was durable when it started. Subject keys are never
+// exported: personal fields leave only as the ciphertext the log holds.
+#include <cstdio>
+
+#include <boost/json.hpp>
+
+#include "tools/cli.h"
+#include "tools/cloudevents.h"
+#include "tools/read_session.h"
+
+namespace vigie::tools {
+namespace {
+
+constexpr std::size_t kPageEvents = 256;
+
+// The payload JSON of each event of one page, by position, as the auditors'
+// GET /v1/events gives it.
+Result<std::vector<boost::json::value>> PayloadPage(projections::Ledger& ledger, std::uint64_t from,
+                                                    std::size_t count) {
+  auto page = ledger.Events(CliCaller("auditor"), from, count);
+  if (!page) return Fail(page.error());
+  const auto* events = page->as_object().if_contains("events");
+  if (!events || !events->is_array()) return Fail(Internal("the ledger's event page has no events"));
+  std::vector<boost::json::value> payloads;
+  for (const auto& event : events->get_array()) {
+    const auto& object = event.as_object();
+    const auto* position = object.if_contains("position");
+    const auto* payload = object.if_contains("payload");
+    if (!position || !payload || position->to_number<std::uint64_t>() != from + payloads.size()) {
+      return Fail(Internal("the ledger's event page does not follow the log"));
+    }
+    payloads.push_back(*payload);
+  }
+  return payloads;
+}
+
+Status Export(const std::string& dir, std::uint64_t from, std::uint64_t* exported) {
+  auto session = OpenReadSession(dir);
+  if (!session) return session.error();
+  eventstore::EventStore& store = *(*session)->store;
+  const std::uint64_t size = store.Size();
+  if (from > size) {
+    return InvalidArgument("--from " + std::to_string(from) + " is beyond the log's size " + std::to_string(size));
+  }
+  Progress progress("export");
+  for (std::uint64_t position = from; position < size;) {
+    const std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(kPageEvents, size - position));
+    auto events = store.ReadForward(position, count);
+    if (!events) return events.error();
+    auto payloads = PayloadPage(*(*session)->ledger, position, events->size());
+    if (!payloads) return payloads.error();
+    if (payloads->size() != events->size()) return Internal("the ledger's event page does not follow the log");
+    for (std::size_t i = 0; i < events->size(); ++i) {
+      std::string line = boost::json::serialize(ToCloudEvent((*events)[i], store.origin(), std::move((*payloads)[i])));
+      line.push_back('\n');
+      if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size()) {
+        return Internal("writing to stdout failed");
+      }
+    }
+    position += events->size();
+    *exported += events->size();
+    progress.Update(position - from, size - from);
+  }
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) return Internal("writing to stdout failed");
+  return Status::Ok();
+}
+
+}  // namespace
+
+void AddExportCommand(CLI::App& app, CliContext& ctx) {
+  auto* cmd = app.add_subcommand(
+      "export",
+      "Write the log as CloudEvents 1.0 JSON lines on stdout (one event per line, with its stored record, so that "
+      "`vigie import` reproduces the same tree); subject keys are never exported");
+  struct Args {
+    std::string dir;
+    std::uint64_t from = 0;
+  };
+  auto args = std::make_shared<Args>();
+  AddDataOption(cmd, &args->dir);
+  cmd->add_option("--from", args->from, "First position to export")->capture_default_str();
+  cmd->callback([args, &ctx] {
+    std::uint64_t exported = 0;
+    if (Status s = Export(args->dir, args->from, &exported); !s.ok()) {
+      ctx.exit_code = ReportError(s);
+      return;
+    }
+    std::fprintf(stderr, "vigie: exported %llu events\n", static_cast<unsigned long long>(exported));
+  });
+}
+
+}  // namespace vigie::tools
