@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <rocksdb/db.h>
@@ -36,6 +37,7 @@ struct Verifier {
   VerifyReport report;
   merkle::Frontier frontier;
   std::map<std::uint64_t, note::Checkpoint> checkpoints;  // by size
+  std::optional<std::uint64_t> mismatched_checkpoint;     // its size
 
   void Bad(std::uint64_t position, std::string problem) {
     if (!report.ok()) return;  // keep the first one
@@ -67,13 +69,20 @@ struct Verifier {
     return Status::Ok();
   }
 
+  // A checkpoint whose root differs is only reported once the chunk's stored
+  // leaves and nodes were compared: a rewritten record changes both its leaf
+  // and every later root, and its own position is the useful one to name.
   void CheckRootAt(std::uint64_t size) {
     auto it = checkpoints.find(size);
-    if (it == checkpoints.end()) return;
-    if (it->second.root != frontier.Root()) {
-      Bad(size == 0 ? 0 : size - 1, "the checkpoint of size " + std::to_string(size) +
-                                        " does not match the recomputed tree");
-    }
+    if (it == checkpoints.end() || mismatched_checkpoint) return;
+    if (it->second.root != frontier.Root()) mismatched_checkpoint = size;
+  }
+
+  void ReportMismatchedCheckpoint() {
+    if (!mismatched_checkpoint) return;
+    const std::uint64_t size = *mismatched_checkpoint;
+    Bad(size == 0 ? 0 : size - 1, "the checkpoint of size " + std::to_string(size) +
+                                      " does not match the recomputed tree");
   }
 
   Status Run(const ProgressFn& progress) {
@@ -99,6 +108,7 @@ struct Verifier {
       checkpoints.emplace(cp_size, *cp);
     }
     CheckRootAt(0);
+    ReportMismatchedCheckpoint();
     for (std::uint64_t from = 0; from < size && report.ok(); from += kChunkLeaves) {
       std::uint64_t to = std::min(size, from + kChunkLeaves);
       std::vector<std::vector<merkle::NodeWrite>> by_level(64);
@@ -117,6 +127,7 @@ struct Verifier {
         break;
       }
       VIGIE_RETURN_IF_ERROR(CompareNodes(by_level));
+      ReportMismatchedCheckpoint();
       if (progress) progress(to, size);
     }
     if (!report.ok()) return Status::Ok();
@@ -179,7 +190,7 @@ Result<std::string> ReadOtherFamilies(const std::string& dir) {
 Result<VerifyReport> VerifyStore(const std::string& dir, const ProgressFn& progress) {
   auto store = EventStore::OpenReadOnly(dir);
   if (!store) return Fail(store.error());
-  Verifier verifier{**store, {}, {}, {}};
+  Verifier verifier{**store, {}, {}, {}, {}};
   Status s = verifier.Run(progress);
   if (!s.ok()) {
     if (s.code() == StatusCode::kDataLoss) {

@@ -52,7 +52,7 @@ Result<Decided> Decide(const State& state, const Caller& caller, const Command& 
 }
 
 Result<Decided> DecideBootstrap(const State& state, std::string_view admin_token_sha256,
-                                std::int64_t now_ns) {
+                                std::string_view admin_display_name) {
   if (!state.people.empty()) return Fail(FailedPrecondition("the store already has enrolled people"));
   if (admin_token_sha256.size() != 32) return Fail(Internal("bootstrap needs a 32-byte token hash"));
   Decided decided;
@@ -77,7 +77,7 @@ Result<Decided> DecideBootstrap(const State& state, std::string_view admin_token
   }
   fbs::PersonEnrolledT admin;
   admin.person_id = "admin";
-  admin.display_name = "Administrateur";
+  admin.display_name = std::string(admin_display_name);
   admin.roles = {"admin"};
   admin.token_sha256.assign(admin_token_sha256.begin(), admin_token_sha256.end());
   PlannedEvent planned;
@@ -85,14 +85,12 @@ Result<Decided> DecideBootstrap(const State& state, std::string_view admin_token
   planned.creates_stream = true;
   planned.event.body.Set(std::move(admin));
   decided.events.push_back(std::move(planned));
-  (void)now_ns;
   return decided;
 }
 
 Result<Decided> DecideConsultation(const State& state, const Caller& caller,
                                    std::string_view situation_id,
-                                   const std::optional<std::string>& purpose, std::int64_t now_ns) {
-  (void)now_ns;
+                                   const std::optional<std::string>& purpose) {
   Result<const Person*> found = EnrolledPerson(state, caller.person_id);
   if (!found) return Fail(found.error());
   const Person& person = **found;

@@ -57,7 +57,7 @@ Result<Decided> Decide(const State& state, const Caller& caller, const Command& 
 // administrator, person "admin" with role admin and no partner. Refused
 // when anyone is enrolled already.
 Result<Decided> DecideBootstrap(const State& state, std::string_view admin_token_sha256,
-                                std::int64_t now_ns);
+                                std::string_view admin_display_name);
 
 // A read of a situation file by `caller` (SPEC §3), checked by
 // CheckSituationRead (views.h): the referents and people of need-to-know
@@ -66,7 +66,7 @@ Result<Decided> DecideBootstrap(const State& state, std::string_view admin_token
 // file is shown.
 Result<Decided> DecideConsultation(const State& state, const Caller& caller,
                                    std::string_view situation_id,
-                                   const std::optional<std::string>& purpose, std::int64_t now_ns);
+                                   const std::optional<std::string>& purpose);
 
 // May `person` act on situation `situation` at all (existence included)?
 // The referents see every situation; members and chairs those their

@@ -19,6 +19,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,6 +79,9 @@ struct LedgerOptions {
   eventstore::Clock clock = eventstore::SystemClockNs;
   RetentionPolicy retention;
   std::uint64_t snapshot_every_events = 50000;
+  // Fills a span with random bytes (keys, nonces, tokens, command ids).
+  // Empty: OpenSSL's RAND_bytes. Tests inject a deterministic source.
+  std::function<void(std::span<std::uint8_t>)> random;
 };
 
 class Ledger {

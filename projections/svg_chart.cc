@@ -66,7 +66,7 @@ std::string TickLabel(const Chart& chart, double v) {
 
 std::string Open(const Chart& chart) {
   std::string svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + Num(kWidth) +
-                    " " + Num(kHeight) + "\" role=\"img\" class=\"chart\">";
+                    " " + Num(kHeight) + "\" role=\"img\" class=\"chart\" font-family=\"Arial, Helvetica, sans-serif\">";
   svg += "<title>" + HtmlEscape(chart.title) + "</title>";
   return svg;
 }

@@ -50,6 +50,13 @@ class Progress {
 void AddInitCommand(CLI::App& app, CliContext& ctx);
 void AddVerifyCommand(CLI::App& app, CliContext& ctx);
 void AddProofCommand(CLI::App& app, CliContext& ctx);
+void AddDemoCommand(CLI::App& app, CliContext& ctx);
+void AddReplayCommand(CLI::App& app, CliContext& ctx);
+void AddReportCommand(CLI::App& app, CliContext& ctx);
+void AddExportCommand(CLI::App& app, CliContext& ctx);
+void AddImportCommand(CLI::App& app, CliContext& ctx);
+void AddBackupCommand(CLI::App& app, CliContext& ctx);
+void AddRestoreCommand(CLI::App& app, CliContext& ctx);
 void AddServeCommand(CLI::App& app, CliContext& ctx);
 
 }  // namespace vigie::tools

@@ -13,6 +13,13 @@ int main(int argc, char** argv) {
   AddInitCommand(app, ctx);
   AddVerifyCommand(app, ctx);
   AddProofCommand(app, ctx);
+  AddDemoCommand(app, ctx);
+  AddReplayCommand(app, ctx);
+  AddReportCommand(app, ctx);
+  AddExportCommand(app, ctx);
+  AddImportCommand(app, ctx);
+  AddBackupCommand(app, ctx);
+  AddRestoreCommand(app, ctx);
   AddServeCommand(app, ctx);
   try {
     app.parse(argc, argv);

@@ -175,10 +175,24 @@ class CorruptionTest : public ::testing::Test {
       return "silently accepted";
     }
     if (dump != *reference_) {
-      ADD_FAILURE() << damage << ": verify accepted a store whose entries differ from the original";
+      ADD_FAILURE() << damage << ": verify accepted a store whose entries differ from the original:"
+                    << Differences(dump);
       return "silently accepted";
     }
     return "harmless";
+  }
+
+  // The families that differ from the reference, with their entry counts.
+  static std::string Differences(const Dump& dump) {
+    std::string out;
+    for (int f = 0; f < layout::kFamilyCount; ++f) {
+      const auto& have = dump[static_cast<std::size_t>(f)];
+      const auto& want = (*reference_)[static_cast<std::size_t>(f)];
+      if (have == want) continue;
+      out += std::string(" ") + layout::FamilyName(f) + " " + std::to_string(have.size()) + "/" +
+             std::to_string(want.size()) + " entries;";
+    }
+    return out;
   }
 
   // `flips` seeded single-bit flips in each file of `form` whose name passes

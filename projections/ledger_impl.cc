@@ -1,0 +1,312 @@
+// LedgerImpl: opening, commands, bootstrap, consultations and retention
+// (the write path). Queries are in ledger_queries.cc.
+#include "projections/ledger_impl.h"
+
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "projections/command_decoder.h"
+#include "projections/event_ids.h"
+#include "projections/personal_fields.h"
+#include "projections/views.h"
+#include "schemas/record_generated.h"
+
+// Early return of a failed Status from a function returning Result<T>.
+#define VIGIE_RETURN_IF_ERROR_EXPECTED(expr)                              \
+  do {                                                                    \
+    ::vigie::Status vigie_status_ = (expr);                               \
+    if (!vigie_status_.ok()) return ::vigie::Fail(std::move(vigie_status_)); \
+  } while (0)
+
+namespace vigie::projections {
+namespace {
+
+// Refusals after which the events were certainly not stored: keys made for
+// them may go. After any other failure (an I/O error) the events may be on
+// disk, and the key must stay.
+bool CertainlyNotStored(const Status& status) {
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kAborted:
+    case StatusCode::kAlreadyExists:
+    case StatusCode::kFailedPrecondition:
+    case StatusCode::kResourceExhausted:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+LedgerImpl::LedgerImpl(eventstore::EventStore* store, LedgerOptions options,
+                       std::unique_ptr<KeyStore> keys)
+    : store_(store),
+      options_(std::move(options)),
+      keys_(std::move(keys)),
+      random_(options_.random ? options_.random : SystemRandom()),
+      reads_(store, StateAtOptions{.snapshot_every_events = options_.snapshot_every_events,
+                                   .clock = options_.clock}) {}
+
+Status LedgerImpl::Open() {
+  std::unique_lock lock(write_mu_);
+  VIGIE_RETURN_IF_ERROR(RebuildWriteModelLocked(lock));
+  VIGIE_RETURN_IF_ERROR(reads_.CatchUp());
+  // A crash between a durable SubjectErased and the key's destruction
+  // leaves the key behind: destroy it now.
+  for (const auto& [id, situation] : write_.situations) {
+    if (situation.erased && keys_->Exists(situation.key_id)) {
+      VIGIE_RETURN_IF_ERROR(keys_->Erase(situation.key_id));
+    }
+  }
+  return Status::Ok();
+}
+
+Status LedgerImpl::RebuildWriteModelLocked(std::unique_lock<std::mutex>& lock) {
+  idle_.wait(lock, [&] { return in_flight_ == 0; });
+  State state;
+  std::unordered_map<std::string, std::uint64_t> heads;
+  std::uint64_t skipped = 0;
+  VIGIE_RETURN_IF_ERROR(store_->Scan(0, store_->Size(), [&](const eventstore::RecordView& view) {
+    if (!Apply(state, view).ok()) ++skipped;
+    if (view.record && view.record->stream()) heads[view.record->stream()->str()] = view.record->version();
+    return true;
+  }));
+  if (skipped > 0) spdlog::warn("ledger: {} events of the log were not folded (see state.h)", skipped);
+  write_ = std::move(state);
+  heads_ = std::move(heads);
+  write_model_stale_ = false;
+  return Status::Ok();
+}
+
+boost::json::value LedgerImpl::AnswerBody(const std::string& command_id,
+                                          const eventstore::AppendResult& result) {
+  boost::json::array events;
+  for (const eventstore::AppendedEvent& e : result.events) {
+    events.push_back(boost::json::object{
+        {"position", e.position}, {"stream", e.stream}, {"version", e.version}, {"type", e.type}});
+  }
+  return boost::json::object{
+      {"command_id", command_id}, {"events", std::move(events)}, {"tree_size", result.tree_size}};
+}
+
+Result<eventstore::AppendResult> LedgerImpl::Commit(std::unique_lock<std::mutex>& lock,
+                                                    Decided decided, const Submission& submission) {
+  std::vector<std::string> created_keys;
+  auto drop_keys = [&] {
+    for (const std::string& key_id : created_keys) (void)keys_->Erase(key_id);
+  };
+  if (Status sealed = SealPersonalFields(decided.events, *keys_, &created_keys); !sealed.ok()) {
+    drop_keys();
+    return Fail(std::move(sealed));
+  }
+
+  eventstore::AppendRequest request;
+  request.command_id = submission.command_id;
+  request.actor = submission.actor;
+  std::set<std::string> expected;
+  for (std::size_t i = 0; i < decided.events.size(); ++i) {
+    const PlannedEvent& planned = decided.events[i];
+    Result<std::string> payload = SerializeEvent(planned);
+    if (!payload) {
+      drop_keys();
+      return Fail(payload.error());
+    }
+    eventstore::NewEvent event;
+    event.stream = planned.stream;
+    event.type = std::string(planned.type());
+    event.event_id = DeriveEventId(submission.command_id, i);
+    event.occurred_at_ns = submission.occurred_at_ns;
+    event.payload = std::move(*payload);
+    if (expected.insert(planned.stream).second) {
+      auto head = heads_.find(planned.stream);
+      eventstore::ExpectedVersion version =
+          !planned.creates_stream && head != heads_.end() ? eventstore::ExpectedVersion::Exact(head->second)
+                                                          : eventstore::ExpectedVersion::NoStream();
+      request.expectations.push_back({planned.stream, version});
+    }
+    request.events.push_back(std::move(event));
+  }
+
+  // The write model takes the events now, so the next command is decided
+  // against them; recorded_at is provisional there (the read side has the
+  // store's).
+  const std::uint64_t first_position = write_.size;
+  const std::int64_t now_ns = options_.clock();
+  for (std::size_t i = 0; i < request.events.size(); ++i) {
+    const eventstore::NewEvent& event = request.events[i];
+    EventMeta meta{first_position + i, event.occurred_at_ns, now_ns, submission.actor.person,
+                   submission.actor.partner};
+    if (!ApplyPayload(write_, meta, event.payload).ok()) write_model_stale_ = true;
+    auto [head, inserted] = heads_.try_emplace(event.stream, 0);
+    if (!inserted) ++head->second;
+  }
+
+  auto promise = std::make_shared<std::promise<Result<eventstore::AppendResult>>>();
+  AppendFuture future = promise->get_future().share();
+  pending_commands_[submission.command_id] = future;
+  ++in_flight_;
+  // Submitted under write_mu_: the store assigns positions in decision
+  // order, as the write model assumed.
+  store_->AppendAsync(std::move(request), [promise](Result<eventstore::AppendResult> result) {
+    promise->set_value(std::move(result));
+  });
+  lock.unlock();
+  Result<eventstore::AppendResult> result = future.get();
+  lock.lock();
+  pending_commands_.erase(submission.command_id);
+  if (--in_flight_ == 0) idle_.notify_all();
+  if (!result) {
+    write_model_stale_ = true;
+    spdlog::warn("ledger: append of command {} failed: {}", submission.command_id,
+                 result.error().ToString());
+    if (CertainlyNotStored(result.error())) drop_keys();
+  } else if (result->replayed || result->events.empty() ||
+             result->events.front().position != first_position) {
+    // Someone else appended meanwhile (another process, a replayed id):
+    // the write model's positions are off.
+    write_model_stale_ = true;
+  }
+  lock.unlock();
+  return result;
+}
+
+Result<CommandAnswer> LedgerImpl::Execute(const Caller& caller, std::string_view name,
+                                          const boost::json::value& body) {
+  Result<Command> command = DecodeCommand(name, body, options_.clock());
+  if (!command) return Fail(command.error());
+
+  std::unique_lock lock(write_mu_);
+  if (!command->command_id.empty()) {
+    if (auto pending = pending_commands_.find(command->command_id); pending != pending_commands_.end()) {
+      AppendFuture first = pending->second;
+      lock.unlock();
+      const Result<eventstore::AppendResult>& result = first.get();
+      if (!result) return Fail(result.error());
+      return CommandAnswer{AnswerBody(command->command_id, *result), true};
+    }
+    if (std::optional<eventstore::AppendResult> stored = store_->FindCommand(command->command_id)) {
+      return CommandAnswer{AnswerBody(command->command_id, *stored), true};
+    }
+  } else {
+    command->command_id = RandomUuid(random_);
+  }
+  if (write_model_stale_) VIGIE_RETURN_IF_ERROR_EXPECTED(RebuildWriteModelLocked(lock));
+
+  std::string token;
+  if (auto* enroll = std::get_if<EnrollPerson>(&command->body)) {
+    token = NewBearerToken(random_);
+    enroll->token_sha256 = TokenHash(token);
+  }
+  Result<Decided> decided = Decide(write_, caller, *command, options_.retention);
+  if (!decided) return Fail(decided.error());
+  const eventstore::Actor actor{caller.person_id, write_.people.at(caller.person_id).partner_id,
+                                decided->role};
+  Result<eventstore::AppendResult> result =
+      Commit(lock, std::move(*decided), {command->command_id, actor, command->occurred_at_ns});
+  if (!result) return Fail(result.error());
+  boost::json::value answer = AnswerBody(command->command_id, *result);
+  if (!token.empty() && !result->replayed) answer.as_object()["token"] = token;
+  return CommandAnswer{std::move(answer), result->replayed};
+}
+
+Result<std::string> LedgerImpl::Bootstrap(std::string_view origin) {
+  std::unique_lock lock(write_mu_);
+  if (write_model_stale_) VIGIE_RETURN_IF_ERROR_EXPECTED(RebuildWriteModelLocked(lock));
+  std::string token = NewBearerToken(random_);
+  Result<Decided> decided =
+      DecideBootstrap(write_, TokenHash(token), "Administrateur de " + std::string(origin));
+  if (!decided) return Fail(decided.error());
+  Result<eventstore::AppendResult> result = Commit(
+      lock, std::move(*decided), {RandomUuid(random_), {"", "", "system"}, options_.clock()});
+  if (!result) return Fail(result.error());
+  return token;
+}
+
+Result<Caller> LedgerImpl::Authenticate(std::string_view bearer_token) const {
+  // Bounded before hashing: a token is 43 characters.
+  if (bearer_token.empty() || bearer_token.size() > 256) {
+    return Fail(Unauthenticated("missing or malformed bearer token"));
+  }
+  const std::string hash = TokenHash(bearer_token);
+  std::lock_guard lock(write_mu_);
+  auto it = write_.people_by_token.find(hash);
+  if (it == write_.people_by_token.end()) return Fail(Unauthenticated("unknown or revoked token"));
+  auto person = write_.people.find(it->second);
+  if (person == write_.people.end() || person->second.revoked) {
+    return Fail(Unauthenticated("unknown or revoked token"));
+  }
+  const Person& p = person->second;
+  return Caller{p.id, p.partner_id, p.display_name, p.roles, p.LatestCharter()};
+}
+
+Result<boost::json::value> LedgerImpl::Situation(const Caller& caller, std::string_view situation_id,
+                                                 const AsOf& as_of, std::optional<std::string> purpose) {
+  {
+    std::unique_lock lock(write_mu_);
+    if (write_model_stale_) VIGIE_RETURN_IF_ERROR_EXPECTED(RebuildWriteModelLocked(lock));
+    Result<Decided> decided = DecideConsultation(write_, caller, situation_id, purpose);
+    if (!decided) return Fail(decided.error());
+    const eventstore::Actor actor{caller.person_id, caller.partner_id, decided->role};
+    Result<eventstore::AppendResult> recorded =
+        Commit(lock, std::move(*decided), {RandomUuid(random_), actor, options_.clock()});
+    if (!recorded) return Fail(recorded.error());
+  }
+  Result<StateView> view = ViewAt(as_of);
+  if (!view) return Fail(view.error());
+  Unsealer unseal = [this](const projections::Situation& s, const SealedField& sealed,
+                           std::string_view field) -> std::optional<std::string> {
+    std::string name(field);
+    if (field == "note") {
+      // Notes are sealed under "note:<id>"; the view names the field only.
+      for (const SituationNote& note : s.notes) {
+        if (note.text.nonce == sealed.nonce) name = NoteField(note.note_id);
+      }
+    }
+    Result<std::string> plain = Reveal(*keys_, sealed, name);
+    if (!plain) return std::nullopt;
+    return *plain;
+  };
+  return SituationFileView(view->scope(), caller, situation_id, purpose, unseal);
+}
+
+Result<std::size_t> LedgerImpl::ApplyRetention() {
+  std::size_t erased = 0;
+  std::set<std::string> attempted;
+  // One situation per round, decided afresh each time: commands may have
+  // changed other situations while the previous append was waited for.
+  while (true) {
+    std::unique_lock lock(write_mu_);
+    if (write_model_stale_) VIGIE_RETURN_IF_ERROR_EXPECTED(RebuildWriteModelLocked(lock));
+    const std::int64_t now_ns = options_.clock();
+    std::vector<Decided> due = DecideRetention(write_, now_ns, options_.retention,
+                                               [&](const projections::Situation& s) {
+                                                 return RevealBirthYear(*keys_, s);
+                                               });
+    auto next = std::find_if(due.begin(), due.end(), [&](const Decided& d) {
+      return !attempted.contains(d.events.front().stream);
+    });
+    if (next == due.end()) break;
+    attempted.insert(next->events.front().stream);
+    std::vector<std::string> keys_to_destroy;
+    for (const PlannedEvent& planned : next->events) {
+      if (const auto* e = planned.event.body.AsSubjectErased()) keys_to_destroy.push_back(e->key_id);
+    }
+    Result<eventstore::AppendResult> result =
+        Commit(lock, std::move(*next), {RandomUuid(random_), {"", "", "system"}, now_ns});
+    if (!result) return Fail(result.error());
+    // Only once SubjectErased is durable: a crash before leaves a key that
+    // Open() destroys; destroying first could leave a subject readable in
+    // no view yet not marked erased.
+    for (const std::string& key_id : keys_to_destroy) {
+      VIGIE_RETURN_IF_ERROR_EXPECTED(keys_->Erase(key_id));
+      ++erased;
+    }
+  }
+  return erased;
+}
+
+}  // namespace vigie::projections
+
+#undef VIGIE_RETURN_IF_ERROR_EXPECTED

@@ -1,0 +1,217 @@
+// As-of materialisation over a real event store holding the ZSP scenario.
+#include "projections/state_at.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <thread>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "projections/dashboard.h"
+#include "projections/evaluation.h"
+#include "projections/views.h"
+#include "tests/projections/zsp_scenario.h"
+
+namespace vigie::projections {
+namespace {
+
+namespace json = boost::json;
+using namespace testing;
+
+std::string MakeTempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string templ = std::string(base && *base ? base : "/tmp") + "/vigie-state-at-XXXXXX";
+  if (::mkdtemp(templ.data()) == nullptr) std::abort();
+  return templ;
+}
+
+// What the views make of a state: equal fingerprints, equal states for
+// every reader of this scenario.
+std::string Fingerprint(const State& s) {
+  const ViewScope scope{s, s, T("2014-03-01T00:00:00Z")};
+  std::string out = std::to_string(s.size);
+  out += json::serialize(*EvaluationBody(s, 2013, ""));
+  if (Result<json::value> cell = CellView(scope, Referent(), "cp"); cell) {
+    out += json::serialize(*cell);
+  }
+  return out;
+}
+
+class StateAtTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { scenario_ = new ZspScenario(BuildZspScenario()); }
+  static void TearDownTestSuite() { delete scenario_; }
+
+  void SetUp() override {
+    dir_ = MakeTempDir();
+    ASSERT_TRUE(eventstore::EventStore::Init(dir_, "vigie.test").has_value());
+    eventstore::StoreOptions options;
+    options.sync = false;
+    options.checkpoint_every_events = 0;
+    options.clock = [this] { return clock_ns_.load(); };
+    auto store = eventstore::EventStore::Open(dir_, options);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    store_ = std::move(*store);
+  }
+
+  void TearDown() override {
+    if (store_) (void)store_->Close();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Appends scenario events [from, to), each at its recorded time.
+  void Append(std::uint64_t from, std::uint64_t to) {
+    for (std::uint64_t i = from; i < to; ++i) {
+      const ScenarioEvent& e = scenario_->events[i];
+      clock_ns_ = e.meta.recorded_at_ns;
+      eventstore::AppendRequest request;
+      request.actor = {e.meta.person_id, e.meta.partner_id, "member"};
+      eventstore::NewEvent event;
+      event.stream = e.stream;
+      event.type = e.type;
+      event.event_id[0] = 0x51;
+      event.event_id[8] = static_cast<std::uint8_t>(i >> 8);
+      event.event_id[15] = static_cast<std::uint8_t>(i);
+      event.occurred_at_ns = e.meta.occurred_at_ns;
+      event.payload = e.payload;
+      request.events.push_back(std::move(event));
+      auto appended = store_->Append(std::move(request));
+      ASSERT_TRUE(appended.has_value()) << appended.error().ToString();
+      ASSERT_EQ(appended->events[0].position, i);
+    }
+  }
+
+  StateAtOptions Options(std::uint64_t every, std::size_t max) {
+    StateAtOptions o;
+    o.snapshot_every_events = every;
+    o.max_snapshots = max;
+    o.clock = [] { return T("2014-03-01T00:00:00Z"); };
+    return o;
+  }
+
+  static ZspScenario* scenario_;
+  std::string dir_;
+  std::atomic<std::int64_t> clock_ns_{0};
+  std::unique_ptr<eventstore::EventStore> store_;
+};
+ZspScenario* StateAtTest::scenario_ = nullptr;
+
+TEST_F(StateAtTest, EveryAsOfEqualsAFoldFromScratch) {
+  Append(0, scenario_->size_all);
+  StateAt states(store_.get(), Options(10, 4));
+  ASSERT_TRUE(states.CatchUp().ok());
+  EXPECT_EQ(states.live_size(), scenario_->size_all);
+  EXPECT_EQ(states.skipped_events(), 0u);
+  // Visit sizes in a scrambled order so that both snapshots and cached
+  // as-of states serve as bases.
+  for (std::uint64_t k = 0; k <= scenario_->size_all; ++k) {
+    const std::uint64_t n = (k * 37) % (scenario_->size_all + 1);
+    auto folded = states.Materialize(n);
+    ASSERT_TRUE(folded.has_value()) << folded.error().ToString();
+    ASSERT_EQ(Fingerprint((*folded)->state), Fingerprint(scenario_->FoldTo(n))) << "size " << n;
+  }
+}
+
+TEST_F(StateAtTest, SnapshotsStayBoundedAndEvenlySpread) {
+  Append(0, scenario_->size_all);
+  StateAt states(store_.get(), Options(5, 4));
+  ASSERT_TRUE(states.CatchUp().ok());
+  const std::vector<std::uint64_t> positions = states.snapshot_positions();
+  ASSERT_FALSE(positions.empty());
+  EXPECT_LE(positions.size(), 4u);
+  // Evenly spread: consecutive multiples of one spacing, from the first.
+  const std::uint64_t spacing = positions.front();
+  for (std::size_t i = 0; i < positions.size(); ++i) EXPECT_EQ(positions[i], spacing * (i + 1));
+  EXPECT_GT(spacing * (positions.size() + 1), scenario_->size_all - spacing);
+}
+
+TEST_F(StateAtTest, ViewAtAPositionCarriesItAndItsTime) {
+  Append(0, scenario_->size_all);
+  StateAt states(store_.get(), Options(10, 8));
+  const std::uint64_t n = scenario_->size_before_rename;
+  auto view = states.View(AsOf{n, std::nullopt});
+  ASSERT_TRUE(view.has_value()) << view.error().ToString();
+  EXPECT_EQ(view->shown().size, n);
+  EXPECT_EQ(view->now().size, scenario_->size_all);
+  EXPECT_EQ(view->shown_time_ns(), scenario_->events[n - 1].meta.recorded_at_ns);
+  auto cell = CellView(view->scope(), MemberVille(), "cp");
+  ASSERT_TRUE(cell.has_value());
+  EXPECT_EQ(cell->at("as_of_position").as_uint64(), n);
+  EXPECT_NE(json::serialize(*cell).find("DDSP de la Loire"), std::string::npos);
+}
+
+TEST_F(StateAtTest, AsKnownOnADate) {
+  Append(0, scenario_->size_all);
+  StateAt states(store_.get(), Options(10, 8));
+  // "2013, as known on 2014-02-15": the evaluations are in, i8 is not.
+  auto view = states.View(AsOf{std::nullopt, T("2014-02-15T00:00:00Z")});
+  ASSERT_TRUE(view.has_value());
+  EXPECT_EQ(view->shown().size, scenario_->size_before_late_item);
+  auto evaluation = EvaluationBody(view->shown(), 2013, "");
+  const auto& year = evaluation->at("statistics").at("year").at("periods").at(0).at("derived");
+  EXPECT_EQ(year.at("information_shared").as_int64(), 7);
+  EXPECT_NEAR(year.at("commitments_met_share").as_double(), 1.0 / 3.0, 1e-9);
+  // On 1 February 2013 at midnight UTC, i6 (recorded at 00:30) was unknown.
+  auto early = states.View(AsOf{std::nullopt, T("2013-02-01T00:00:00Z")});
+  ASSERT_TRUE(early.has_value());
+  EXPECT_FALSE(early->shown().information.contains("i6"));
+  EXPECT_TRUE(early->shown().information.contains("i2"));
+}
+
+TEST_F(StateAtTest, BeyondTheLogIsRefused) {
+  Append(0, 10);
+  StateAt states(store_.get(), Options(4, 4));
+  auto view = states.View(AsOf{11, std::nullopt});
+  ASSERT_FALSE(view.has_value());
+  EXPECT_EQ(view.error().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(StateAtTest, FollowsTheTail) {
+  const std::uint64_t half = scenario_->size_all / 2;
+  Append(0, half);
+  StateAt states(store_.get(), Options(10, 4));
+  ASSERT_TRUE(states.CatchUp().ok());
+  EXPECT_EQ(states.live_size(), half);
+  Append(half, scenario_->size_all);
+  {
+    auto view = states.View(AsOf{});
+    ASSERT_TRUE(view.has_value());
+    EXPECT_EQ(view->shown().size, scenario_->size_all);
+    EXPECT_EQ(&view->shown(), &view->now());  // the live state, no copy
+  }
+  EXPECT_EQ(Fingerprint(states.View(AsOf{})->now()), Fingerprint(scenario_->Fold()));
+}
+
+TEST_F(StateAtTest, ConcurrentReadersWhileTheLogGrows) {
+  const std::uint64_t start = 40;
+  Append(0, start);
+  StateAt states(store_.get(), Options(8, 4));
+  ASSERT_TRUE(states.CatchUp().ok());
+  std::atomic<bool> failed{false};
+  std::atomic<bool> done{false};
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 4; ++r) {
+    readers.emplace_back([&, r] {
+      std::uint64_t k = static_cast<std::uint64_t>(r);
+      while (!done) {
+        const std::uint64_t n = (k++ * 13) % (start + 1);
+        auto view = states.View(AsOf{n, std::nullopt});
+        if (!view || view->shown().size != n) failed = true;
+      }
+    });
+  }
+  Append(start, scenario_->size_all);
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(states.CatchUp().ok());
+  done = true;
+  for (std::thread& t : readers) t.join();
+  EXPECT_FALSE(failed);
+  EXPECT_EQ(states.live_size(), scenario_->size_all);
+}
+
+}  // namespace
+}  // namespace vigie::projections

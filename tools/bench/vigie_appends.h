@@ -1,0 +1,37 @@
+#pragma once
+// Vigie's durable appends, as the server makes them: EventStore::Append of
+// one command of one ~300-byte event (bench_event.h) with a command id and
+// an exact expected version, acknowledged once synced to disk.
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "eventstore/event_store.h"
+#include "tools/bench/concurrent_load.h"
+
+namespace vigie::bench {
+
+struct AppendRun {
+  Throughput events;
+  double commands_per_sync = 0;  // the group commit's mean batch
+};
+
+// A fresh store, written by successive runs. Owns the store.
+class VigieAppends {
+ public:
+  static Result<std::unique_ptr<VigieAppends>> Create(const std::string& dir);
+
+  // `appenders` threads, each appending to its own stream for `duration`.
+  Result<AppendRun> Run(int appenders, std::chrono::duration<double> duration);
+
+  // Size of the stored record of a bench event, as written.
+  Result<std::size_t> RecordBytes() const;
+
+ private:
+  explicit VigieAppends(std::unique_ptr<eventstore::EventStore> store) : store_(std::move(store)) {}
+
+  std::unique_ptr<eventstore::EventStore> store_;
+  int runs_ = 0;  // names each run's streams apart
+};
+
+}  // namespace vigie::bench

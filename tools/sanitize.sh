@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Runs the test suite under sanitizers, each in its own build directory.
+#
+#   tools/sanitize.sh [asan] [tsan]        (default: both)
+#
+#   asan  build-asan, GCC, -DVIGIE_SANITIZE=address,undefined: every ctest
+#         test but the benchmarks ($VIGIE_ASAN_EXCLUDE, a ctest -E regex)
+#   tsan  build-tsan, GCC, -DVIGIE_SANITIZE=thread: the tests where threads
+#         meet: the event store's group commit and concurrent appenders, the
+#         HTTP server and its worker pool ($VIGIE_TSAN_TESTS, a ctest -R regex)
+#
+# Any sanitizer report fails the test that produced it (UBSan and TSan are
+# told to halt), so the script exits non-zero. Prints each phase's time.
+# Installs what it needs, as tools/dev.sh does; builds are incremental.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ASAN_EXCLUDE=${VIGIE_ASAN_EXCLUDE:-[Bb]ench|_NOT_BUILT}
+TSAN_TESTS=${VIGIE_TSAN_TESTS:-EventStoreTest\.|Concurren|HttpServer|WorkerPool|EventStream|Ledger.*Thread}
+TSAN_TARGETS=${VIGIE_TSAN_TARGETS:-eventstore_test server_test}
+JOBS=$(nproc)
+PACKAGES=(
+  g++ cmake ninja-build pkg-config
+  librocksdb-dev libflatbuffers-dev flatbuffers-compiler
+  libboost1.81-dev libboost-json1.81-dev
+  libspdlog-dev libgtest-dev libssl-dev libcli11-dev
+)
+
+phases=()
+for arg in "$@"; do
+  case "$arg" in
+    asan|tsan) phases+=("$arg") ;;
+    *) echo "usage: tools/sanitize.sh [asan] [tsan]" >&2; exit 2 ;;
+  esac
+done
+[ ${#phases[@]} -gt 0 ] || phases=(asan tsan)
+
+install_missing() {
+  local missing=() p
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+configure() {  # DIR SANITIZERS
+  CC=gcc CXX=g++ cmake -S . -B "$1" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DVIGIE_SANITIZE="$2" >/dev/null
+}
+
+timings=()
+timed() {  # LABEL COMMAND...
+  local label=$1 start status=0
+  shift
+  start=$(date +%s)
+  "$@" || status=$?
+  timings+=("$(printf '%-16s %5d s  exit %d' "$label" "$(( $(date +%s) - start ))" "$status")")
+  return $status
+}
+
+run_asan() {
+  configure build-asan "address,undefined"
+  timed "asan build" cmake --build build-asan -j"$JOBS"
+  # detect_leaks: LeakSanitizer comes with ASan; halt_on_error: UBSan
+  # otherwise prints and goes on, and the test would pass.
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1} \
+  UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1} \
+    timed "asan ctest" ctest --test-dir build-asan --output-on-failure -j"$JOBS" --timeout 900 \
+      -E "$ASAN_EXCLUDE"
+}
+
+run_tsan() {
+  configure build-tsan "thread"
+  # shellcheck disable=SC2086  # a list of targets
+  timed "tsan build" cmake --build build-tsan -j"$JOBS" --target $TSAN_TARGETS
+  TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:history_size=4} \
+    timed "tsan ctest" ctest --test-dir build-tsan --output-on-failure -j"$JOBS" --timeout 900 \
+      -R "$TSAN_TESTS" -E "_NOT_BUILT"
+}
+
+install_missing
+status=0
+for phase in "${phases[@]}"; do
+  "run_$phase" || status=1
+done
+echo "sanitize: times"
+printf '  %s\n' "${timings[@]}"
+exit $status
