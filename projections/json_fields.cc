@@ -1,6 +1,7 @@
 #include "projections/json_fields.h"
 
 #include <cmath>
+#include <cstdio>
 
 #include <boost/json/value.hpp>
 
@@ -38,6 +39,13 @@ bool NextCodePoint(std::string_view text, std::size_t* at, char32_t* out) {
 }
 
 std::string Quoted(std::string_view field) { return "field '" + std::string(field) + "'"; }
+
+// 1e+12 rather than 1000000000000.000000.
+std::string Shown(double bound) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", bound);
+  return buf;
+}
 
 }  // namespace
 
@@ -271,7 +279,7 @@ std::optional<double> FieldReader::OptionalNumber(std::string_view field, double
     return std::nullopt;
   }
   if (!std::isfinite(d) || d < min || d > max) {
-    Error(field, "must be a number from " + std::to_string(min) + " to " + std::to_string(max));
+    Error(field, "must be a number from " + Shown(min) + " to " + Shown(max));
     return std::nullopt;
   }
   return d;

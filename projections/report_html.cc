@@ -391,7 +391,7 @@ std::string Integrity(const json::object& root) {
        "vérifier chaque point de contrôle stocké :</p><pre>vigie verify --data DIR</pre>"
        "<p>Prouver que le journal actuel prolonge celui de ce rapport, sans rien en retirer "
        "(preuve de cohérence RFC 9162 entre la taille " + E(position) +
-       " et la taille actuelle) :</p><pre>vigie proof --data DIR --consistency " + E(position) +
+       " et la taille actuelle) :</p><pre>vigie proof --data DIR --first " + E(position) +
        "</pre><p class=\"note\">DIR est le répertoire de données du serveur. La clé publique de "
        "vérification est servie par <code>GET /v1/audit/verifier-key</code>.</p></section>";
   return h;

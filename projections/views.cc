@@ -381,7 +381,7 @@ Result<json::value> SituationFileView(const ViewScope& v, const Caller& caller,
     json::object note;
     note["note_id"] = n.note_id;
     note["category"] = CodeJson(st, "note_categories", n.category, t);
-    note["text"] = Open(unseal, s, n.text, "note");
+    note["text"] = Open(unseal, s, n.text, "note:" + n.note_id);
     note["author"] = PartnerJson(st, n.stamp.partner_id, t);
     note["occurred_at"] = TimeJson(n.stamp.occurred_at_ns);
     notes.push_back(std::move(note));

@@ -37,8 +37,9 @@ inline constexpr std::string_view kErased = "[effacé]";
 // ... and in place of a field that cannot be opened for another reason.
 inline constexpr std::string_view kUnreadable = "[illisible]";
 
-// Opens one sealed personal field of `situation` (`field` is "pseudonym",
-// "birth_year" or "note"); nullopt when it cannot be opened.
+// Opens one sealed personal field of `situation`; `field` is the key
+// store's field name (personal_fields.h): "pseudonym", "birth_year" or
+// "note:<note_id>". nullopt when it cannot be opened.
 using Unsealer = std::function<std::optional<std::string>(
     const Situation& situation, const SealedField& sealed, std::string_view field)>;
 

@@ -55,7 +55,7 @@ struct HttpServer::Impl {
         log(options.logger ? options.logger : DefaultLogger(options.log_format), options.log_format),
         router(ledger, store, metrics, RouterOptionsOf(options)),
         workers(options.worker_threads, options.worker_queue_max),
-        context{options, router, workers, metrics, log, store} {}
+        context{options, router, workers, metrics, log, store, {}, {false}, {0}} {}
 
   HttpServerOptions options;
   Metrics metrics;

@@ -46,6 +46,22 @@ void Sample(std::string& out, std::string_view name, std::string_view labels, T 
   out.append(" ").append(std::to_string(value)).append("\n");
 }
 
+// A store histogram: cumulative buckets whose last bound stands for +Inf.
+template <std::size_t N>
+void StoreHistogram(std::string& out, std::string_view name, std::string_view help,
+                    const std::array<double, N>& bounds, const std::array<std::uint64_t, N>& buckets,
+                    double sum) {
+  Family(out, name, "histogram", help);
+  std::string bucket_name = std::string(name) + "_bucket";
+  for (std::size_t i = 0; i + 1 < N; ++i) {
+    out.append(bucket_name).append("{le=\"").append(Number(bounds[i])).append("\"} ")
+        .append(std::to_string(buckets[i])).append("\n");
+  }
+  out.append(bucket_name).append("{le=\"+Inf\"} ").append(std::to_string(buckets[N - 1])).append("\n");
+  out.append(name).append("_sum ").append(Number(sum)).append("\n");
+  out.append(name).append("_count ").append(std::to_string(buckets[N - 1])).append("\n");
+}
+
 }  // namespace
 
 void Metrics::ObserveRequest(std::string_view method, std::string_view route, int status,
@@ -70,7 +86,7 @@ void Metrics::ObserveCommand(std::string_view command, std::string_view result,
   appended_events_ += events_appended;
 }
 
-std::string Metrics::Render(std::uint64_t log_size) const {
+std::string Metrics::Render(std::uint64_t log_size, const eventstore::StoreStats& store) const {
   std::string out;
   {
     std::lock_guard lock(mutex_);
@@ -111,6 +127,21 @@ std::string Metrics::Render(std::uint64_t log_size) const {
   }
   Family(out, "vigie_log_size", "gauge", "Durable size of the event log (tree size).");
   Sample(out, "vigie_log_size", "", log_size);
+  Family(out, "vigie_store_commands_total", "counter", "Commands appended by the event store (replays excluded).");
+  Sample(out, "vigie_store_commands_total", "", store.commands);
+  Family(out, "vigie_store_events_total", "counter", "Events appended by the event store.");
+  Sample(out, "vigie_store_events_total", "", store.events);
+  Family(out, "vigie_store_refused_commands_total", "counter",
+         "Commands the store's writer refused (expected version, duplicate id).");
+  Sample(out, "vigie_store_refused_commands_total", "", store.refused);
+  StoreHistogram(out, "vigie_store_batch_commands", "Commands per group-commit batch.",
+                 eventstore::StoreStats::kBatchBounds, store.batch_commands_buckets,
+                 store.batch_commands_sum);
+  StoreHistogram(out, "vigie_store_sync_seconds", "Time to write and fsync one group-commit batch.",
+                 eventstore::StoreStats::kSyncBoundsSeconds, store.sync_seconds_buckets,
+                 store.sync_seconds_sum);
+  Family(out, "vigie_store_pending_commands", "gauge", "Commands waiting for the store's writer.");
+  Sample(out, "vigie_store_pending_commands", "", store.pending);
   Family(out, "vigie_http_connections_open", "gauge", "Open HTTP connections.");
   Sample(out, "vigie_http_connections_open", "", connections_open_.load());
   Family(out, "vigie_http_connections_accepted_total", "counter", "HTTP connections accepted.");

@@ -17,8 +17,12 @@
 //   commands_total{command,result}, appended_events_total   counter
 //   subscribers, subscribers_dropped_total                  gauge, counter
 //   log_size                                                gauge (store->Size())
-// The event store exposes no group-commit or fsync statistics through its
-// interface, so those are not rendered here.
+//   store_commands_total, store_events_total,
+//   store_refused_commands_total                            counter
+//   store_batch_commands (commands per group commit)        histogram
+//   store_sync_seconds (fsync latency per group commit)     histogram
+//   store_pending_commands                                  gauge
+// (the store_ families come from EventStore::Stats()).
 //
 // Thread safety: every method may be called concurrently. Histograms and
 // command counters sit under one mutex (a request takes far longer than
@@ -32,6 +36,8 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+
+#include "eventstore/event_store.h"
 
 namespace vigie::server {
 
@@ -62,8 +68,8 @@ class Metrics {
   std::int64_t connections_open() const { return connections_open_; }
   std::int64_t subscribers() const { return subscribers_; }
 
-  // The exposition text; `log_size` is the event store's durable size.
-  std::string Render(std::uint64_t log_size) const;
+  // The exposition text, with the event store's size and statistics.
+  std::string Render(std::uint64_t log_size, const eventstore::StoreStats& store) const;
 
  private:
   struct LatencySeries {

@@ -243,7 +243,7 @@ Response Router::GetHealth(Call& call) const {
 
 Response Router::GetMetrics(Call& call) const {
   if (auto query = QueryParams::Parse(call.query, {}); !query) return std::move(query.error());
-  return TextResponse(kMetricsContentType, metrics_.Render(store_.Size()));
+  return TextResponse(kMetricsContentType, metrics_.Render(store_.Size(), store_.Stats()));
 }
 
 Response Router::GetOpenApi(Call& call) const {

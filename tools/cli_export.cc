@@ -1,5 +1,6 @@
 // `vigie export`: the log as CloudEvents 1.0 JSON lines on stdout
-// (tools/cloudevents.h), from a position to the end. The store is opened
+// (tools/cloudevents.h), from a position to the end; `data` is each
+// payload as the auditors' GET /v1/events renders it. The store is opened
 // read-only, so a running `vigie serve` is no obstacle; the export stops at
 // the size that was durable when it started. Subject keys are never
 // exported: personal fields leave only as the ciphertext the log holds.
@@ -9,38 +10,16 @@
 
 #include "tools/cli.h"
 #include "tools/cloudevents.h"
-#include "tools/read_session.h"
 
 namespace vigie::tools {
 namespace {
 
 constexpr std::size_t kPageEvents = 256;
 
-// The payload JSON of each event of one page, by position, as the auditors'
-// GET /v1/events gives it.
-Result<std::vector<boost::json::value>> PayloadPage(projections::Ledger& ledger, std::uint64_t from,
-                                                    std::size_t count) {
-  auto page = ledger.Events(CliCaller("auditor"), from, count);
-  if (!page) return Fail(page.error());
-  const auto* events = page->as_object().if_contains("events");
-  if (!events || !events->is_array()) return Fail(Internal("the ledger's event page has no events"));
-  std::vector<boost::json::value> payloads;
-  for (const auto& event : events->get_array()) {
-    const auto& object = event.as_object();
-    const auto* position = object.if_contains("position");
-    const auto* payload = object.if_contains("payload");
-    if (!position || !payload || position->to_number<std::uint64_t>() != from + payloads.size()) {
-      return Fail(Internal("the ledger's event page does not follow the log"));
-    }
-    payloads.push_back(*payload);
-  }
-  return payloads;
-}
-
 Status Export(const std::string& dir, std::uint64_t from, std::uint64_t* exported) {
-  auto session = OpenReadSession(dir);
-  if (!session) return session.error();
-  eventstore::EventStore& store = *(*session)->store;
+  auto opened = eventstore::EventStore::OpenReadOnly(dir);
+  if (!opened) return opened.error();
+  eventstore::EventStore& store = **opened;
   const std::uint64_t size = store.Size();
   if (from > size) {
     return InvalidArgument("--from " + std::to_string(from) + " is beyond the log's size " + std::to_string(size));
@@ -50,11 +29,11 @@ Status Export(const std::string& dir, std::uint64_t from, std::uint64_t* exporte
     const std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(kPageEvents, size - position));
     auto events = store.ReadForward(position, count);
     if (!events) return events.error();
-    auto payloads = PayloadPage(*(*session)->ledger, position, events->size());
-    if (!payloads) return payloads.error();
-    if (payloads->size() != events->size()) return Internal("the ledger's event page does not follow the log");
-    for (std::size_t i = 0; i < events->size(); ++i) {
-      std::string line = boost::json::serialize(ToCloudEvent((*events)[i], store.origin(), std::move((*payloads)[i])));
+    if (events->empty()) return DataLoss("the log ends early, at position " + std::to_string(position));
+    for (const eventstore::StoredEvent& event : *events) {
+      auto cloud_event = ToCloudEvent(event, store.origin());
+      if (!cloud_event) return cloud_event.error();
+      std::string line = boost::json::serialize(*cloud_event);
       line.push_back('\n');
       if (std::fwrite(line.data(), 1, line.size(), stdout) != line.size()) {
         return Internal("writing to stdout failed");

@@ -8,6 +8,8 @@
 #include "eventstore/merkle_tree.h"
 #include "eventstore/record_codec.h"
 #include "eventstore/signed_note.h"
+#include "projections/event_ids.h"
+#include "projections/event_json.h"
 #include "projections/rfc3339.h"
 
 // For functions returning Result<T>: fail with the check's Status.
@@ -63,28 +65,19 @@ Status SameTime(const boost::json::object& event, std::string_view name, std::in
 
 }  // namespace
 
-std::string UuidText(const eventstore::EventId& id) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(36);
-  for (std::size_t i = 0; i < id.size(); ++i) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) out.push_back('-');
-    out.push_back(kHex[id[i] >> 4]);
-    out.push_back(kHex[id[i] & 15]);
+Result<boost::json::object> ToCloudEvent(const eventstore::StoredEvent& event, std::string_view origin) {
+  auto data = projections::PayloadJson(event.payload);
+  if (!data) {
+    return Fail(DataLoss("position " + std::to_string(event.position) + ": " + data.error().message()));
   }
-  return out;
-}
-
-boost::json::object ToCloudEvent(const eventstore::StoredEvent& event, std::string_view origin,
-                                 boost::json::value data) {
   boost::json::object out;
   out["specversion"] = kSpecVersion;
-  out["id"] = UuidText(event.event_id);
+  out["id"] = projections::FormatUuid(event.event_id);
   out["source"] = std::string(origin) + "/" + event.stream;
   out["type"] = event.type;
   out["time"] = projections::FormatRfc3339(event.occurred_at_ns);
   out["datacontenttype"] = kContentType;
-  out["data"] = std::move(data);
+  out["data"] = std::move(*data);
   out["vigieposition"] = event.position;
   out["vigierecordedat"] = projections::FormatRfc3339(event.recorded_at_ns);
   out["vigieleafhash"] = merkle::ToHex(merkle::HashLeaf(event.record));
@@ -128,7 +121,7 @@ Result<ImportedRecord> ParseCloudEvent(std::string_view line) {
     return Fail(InvalidArgument("attribute 'vigieposition' does not match the record (the record says " +
                                 std::to_string(record.position) + ")"));
   }
-  CHECK_ATTRIBUTE(Matches(event, "id", UuidText(record.event_id)));
+  CHECK_ATTRIBUTE(Matches(event, "id", projections::FormatUuid(record.event_id)));
   CHECK_ATTRIBUTE(Matches(event, "type", record.type));
   CHECK_ATTRIBUTE(SameTime(event, "time", record.occurred_at_ns));
   CHECK_ATTRIBUTE(SameTime(event, "vigierecordedat", record.recorded_at_ns));
@@ -140,7 +133,10 @@ Result<ImportedRecord> ParseCloudEvent(std::string_view line) {
     return Fail(InvalidArgument("attribute 'source' must be <origin>/" + record.stream.substr(0, 200)));
   }
   const boost::json::value* data = event.if_contains("data");
-  if (!data || !data->is_object()) return Fail(InvalidArgument("attribute 'data' must be a JSON object"));
+  if (!data) return Fail(InvalidArgument("attribute 'data' is missing"));
+  auto payload = projections::PayloadJson(record.payload);
+  if (!payload) return Fail(InvalidArgument("the record's payload does not verify: " + payload.error().message()));
+  if (*data != *payload) return Fail(InvalidArgument("attribute 'data' does not match the record's payload"));
 
   ImportedRecord out;
   out.position = record.position;

@@ -10,6 +10,7 @@
 //   time             occurred_at, RFC 3339 UTC
 //   datacontenttype  "application/json"
 //   data             the payload as JSON, as GET /v1/events shows it
+//                    (projections/event_json.h)
 //   vigieposition    the global position (integer)
 //   vigierecordedat  recorded_at, RFC 3339 UTC
 //   vigieleafhash    RFC 9162 leaf hash of the stored record, hex
@@ -38,12 +39,9 @@ namespace vigie::tools {
 // renderings stay well below it.
 inline constexpr std::size_t kMaxCloudEventLineBytes = 4 * 1024 * 1024;
 
-std::string UuidText(const eventstore::EventId& id);
-
 // The CloudEvent of `event` (with its stored `record` bytes) of the log
-// named `origin`; `data` is the payload's JSON.
-boost::json::object ToCloudEvent(const eventstore::StoredEvent& event, std::string_view origin,
-                                 boost::json::value data);
+// named `origin`. kDataLoss when the payload does not verify.
+Result<boost::json::object> ToCloudEvent(const eventstore::StoredEvent& event, std::string_view origin);
 
 struct ImportedRecord {
   std::uint64_t position = 0;
@@ -52,8 +50,8 @@ struct ImportedRecord {
 };
 
 // Parses one line and checks it against itself: the record verifies, its
-// leaf hash is `vigieleafhash`, and every other attribute says what the
-// record says. kInvalidArgument with the reason otherwise (the caller adds
+// leaf hash is `vigieleafhash`, and every other attribute, `data`
+// included, says what the record says. kInvalidArgument with the reason otherwise (the caller adds
 // the line number). Whether the position and origin fit the log being
 // imported is the caller's check.
 Result<ImportedRecord> ParseCloudEvent(std::string_view line);

@@ -1,11 +1,14 @@
 #include "tools/demo_year.h"
 
 #include <atomic>
+#include <cstring>
 #include <map>
+#include <mutex>
 
 #include <boost/json.hpp>
 
 #include "eventstore/event_store.h"
+#include "eventstore/merkle_tree.h"
 #include "projections/ledger.h"
 #include "tools/demo_script.h"
 
@@ -30,6 +33,29 @@ std::vector<std::string> Roles(const boost::json::object& body) {
     }
   }
   return roles;
+}
+
+// The ledger's randomness for the demo: SHA-256(seed || counter) blocks, so
+// tokens, subject keys, nonces and command ids are the same on every run.
+// Public by construction: only ever for demo data.
+std::function<void(std::span<std::uint8_t>)> DemoRandom() {
+  struct Generator {
+    std::mutex mu;
+    std::uint64_t counter = 0;  // guarded by mu
+  };
+  auto generator = std::make_shared<Generator>();
+  return [generator](std::span<std::uint8_t> out) {
+    std::lock_guard lock(generator->mu);
+    std::size_t filled = 0;
+    while (filled < out.size()) {
+      std::string block = "vigie-demo-zsp-montreynaud-2013:" + std::to_string(generator->counter++);
+      const merkle::Hash hash = merkle::Sha256(
+          std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(block.data()), block.size()));
+      const std::size_t n = std::min(hash.size(), out.size() - filled);
+      std::memcpy(out.data() + filled, hash.data(), n);
+      filled += n;
+    }
+  };
 }
 
 // Why a step was refused, for the one who edits the script.
@@ -60,6 +86,7 @@ Result<DemoResult> LoadDemoYear(const DemoOptions& options) {
   projections::LedgerOptions ledger_options;
   ledger_options.key_dir = options.dir + "/keys";
   ledger_options.clock = clock;
+  ledger_options.random = DemoRandom();
   auto ledger = projections::Ledger::Open(store->get(), ledger_options);
   if (!ledger) return Fail(ledger.error());
 

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 
 #include "projections/french_format.h"
+#include "projections/period.h"
 #include "projections/rfc3339.h"
 
 namespace vigie::tools {

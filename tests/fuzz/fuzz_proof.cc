@@ -49,11 +49,17 @@ class MapNodes : public vigie::merkle::NodeSource {
 
 Hash LeafHash(std::uint64_t i) { return vigie::merkle::HashLeaf("leaf " + std::to_string(i)); }
 
-// RFC 9162 §2.1.1 MTH, straight from the definition.
-Hash NaiveRoot(const std::vector<Hash>& leaves, std::uint64_t begin, std::uint64_t end) {
+// RFC 9162 §2.1.1 MTH, straight from the definition (memoised: the roots
+// of every size share their left subtrees).
+using RangeRoots = std::map<std::pair<std::uint64_t, std::uint64_t>, Hash>;
+Hash NaiveRoot(const std::vector<Hash>& leaves, std::uint64_t begin, std::uint64_t end, RangeRoots* memo) {
   if (end - begin == 1) return leaves[begin];
+  if (auto it = memo->find({begin, end}); it != memo->end()) return it->second;
   const std::uint64_t k = std::bit_floor(end - begin - 1);
-  return vigie::merkle::HashChildren(NaiveRoot(leaves, begin, begin + k), NaiveRoot(leaves, begin + k, end));
+  const Hash root = vigie::merkle::HashChildren(NaiveRoot(leaves, begin, begin + k, memo),
+                                                NaiveRoot(leaves, begin + k, end, memo));
+  (*memo)[{begin, end}] = root;
+  return root;
 }
 
 struct Tree {
@@ -66,13 +72,14 @@ const Tree& TheTree() {
   static const Tree tree = [] {
     Tree t;
     vigie::merkle::Frontier frontier;
+    RangeRoots memo;
     t.roots.push_back(vigie::merkle::HashEmpty());
     for (std::uint64_t i = 0; i < kLeaves; ++i) {
       t.leaves.push_back(LeafHash(i));
       std::vector<vigie::merkle::NodeWrite> writes;
       frontier.Append(t.leaves.back(), &writes);
       for (const auto& write : writes) t.nodes.Put(write);
-      t.roots.push_back(NaiveRoot(t.leaves, 0, i + 1));
+      t.roots.push_back(NaiveRoot(t.leaves, 0, i + 1, &memo));
       FUZZ_CHECK(frontier.Root() == t.roots.back(), "Frontier::Root differs from MTH");
     }
     return t;

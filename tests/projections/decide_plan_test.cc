@@ -13,12 +13,6 @@ class PlanTest : public DecideTest {
   void Priority() {
     Run("chair", "adopt-priority", R"({"priority_id": "p1", "number": 1, "title": "Mieux connaître la délinquance"})");
   }
-  void HeldSteeringMeeting() {
-    Run("chair", "schedule-meeting", R"({"meeting_id": "copil-1", "cell_id": "copil",
-        "scheduled_for": "2013-03-05T14:00:00Z", "emergency": false, "agenda": "Avenant"})");
-    Run("chair", "record-meeting", R"({"meeting_id": "copil-1", "attendees": ["prefecture", "ville"],
-        "minutes": "Avenant adopté", "occurred_at": "2013-03-05T17:00:00Z"})");
-  }
 };
 
 TEST_F(PlanTest, ChairsAdoptNumberedPriorities) {

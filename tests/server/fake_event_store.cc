@@ -47,6 +47,11 @@ void FakeEventStore::AppendAsync(eventstore::AppendRequest,
   done(Fail(Unavailable("the fake store takes no appends")));
 }
 
+Result<std::uint64_t> FakeEventStore::ImportRecords(std::vector<std::string>) {
+  Count();
+  return Fail(Unavailable("the fake store takes no imports"));
+}
+
 std::optional<eventstore::AppendResult> FakeEventStore::FindCommand(std::string_view) const {
   Count();
   return std::nullopt;
@@ -116,6 +121,20 @@ void FakeEventStore::Unsubscribe(std::uint64_t id) {
   subscribers_.erase(id);
 }
 
+eventstore::StoreStats FakeEventStore::Stats() const {
+  Count();
+  eventstore::StoreStats stats;
+  std::lock_guard lock(mutex_);
+  stats.commands = events_.size();
+  stats.events = events_.size();
+  stats.batches = events_.size();
+  for (auto& bucket : stats.batch_commands_buckets) bucket = events_.size();
+  stats.batch_commands_sum = static_cast<double>(events_.size());
+  for (std::size_t i = 4; i < stats.sync_seconds_buckets.size(); ++i) stats.sync_seconds_buckets[i] = events_.size();
+  stats.sync_seconds_sum = 0.003 * static_cast<double>(events_.size());
+  return stats;
+}
+
 std::uint64_t FakeEventStore::SizeAt(std::int64_t) const {
   Count();
   return Size();
@@ -151,6 +170,12 @@ Result<std::vector<merkle::Hash>> FakeEventStore::ConsistencyProof(std::uint64_t
   if (first == 0 || first > second || second > Size()) return Fail(InvalidArgument("bad sizes"));
   if (first == second) return std::vector<merkle::Hash>{};
   return std::vector<merkle::Hash>{Filled(first), Filled(second), Filled(first + second)};
+}
+
+Status FakeEventStore::ScanNodes(int, std::uint64_t,
+                                 const std::function<bool(std::uint64_t, const merkle::Hash&)>&) const {
+  Count();
+  return Status::Ok();
 }
 
 std::string FakeEventStore::VerifierKey() const {

@@ -33,6 +33,7 @@ class FakeEventStore : public eventstore::EventStore {
   Result<eventstore::AppendResult> Append(eventstore::AppendRequest request) override;
   void AppendAsync(eventstore::AppendRequest request,
                    std::function<void(Result<eventstore::AppendResult>)> done) override;
+  Result<std::uint64_t> ImportRecords(std::vector<std::string> records) override;
   std::optional<eventstore::AppendResult> FindCommand(std::string_view command_id) const override;
   std::uint64_t Size() const override;
   Result<eventstore::StoredEvent> Read(std::uint64_t position) const override;
@@ -47,6 +48,7 @@ class FakeEventStore : public eventstore::EventStore {
   std::uint64_t WaitForSize(std::uint64_t size, std::chrono::milliseconds timeout) const override;
   std::uint64_t Subscribe(std::function<void(std::uint64_t size)> on_size) override;
   void Unsubscribe(std::uint64_t id) override;
+  eventstore::StoreStats Stats() const override;
   std::uint64_t SizeAt(std::int64_t recorded_at_ns) const override;
   Result<std::vector<std::uint64_t>> PositionsOccurredIn(std::int64_t from_ns, std::int64_t to_ns,
                                                          std::uint64_t size) const override;
@@ -54,6 +56,8 @@ class FakeEventStore : public eventstore::EventStore {
   Result<merkle::Hash> RootAt(std::uint64_t size) const override;
   Result<std::vector<merkle::Hash>> InclusionProof(std::uint64_t index, std::uint64_t size) const override;
   Result<std::vector<merkle::Hash>> ConsistencyProof(std::uint64_t first, std::uint64_t second) const override;
+  Status ScanNodes(int level, std::uint64_t from_index,
+                   const std::function<bool(std::uint64_t, const merkle::Hash&)>& visit) const override;
   const std::string& origin() const override { return origin_; }
   std::string VerifierKey() const override;
   Result<std::string> SignCheckpoint(std::uint64_t size) const override;

@@ -52,6 +52,7 @@ void FakeLedger::Record(const std::function<void(LastCall&)>& update) const {
 Result<std::string> FakeLedger::Bootstrap(std::string_view) { return std::string(kAdminToken); }
 
 Result<Caller> FakeLedger::Authenticate(std::string_view token) const {
+  ++authentications_;
   Caller caller;
   if (token == kAdminToken) {
     caller.person_id = "admin";

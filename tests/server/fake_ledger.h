@@ -42,7 +42,8 @@ class FakeLedger : public projections::Ledger {
   // Every Execute sleeps this long first (a slow fsync).
   void SetCommandDelay(std::chrono::milliseconds delay) { command_delay_ms_ = delay.count(); }
   LastCall last() const;
-  int calls() const { return calls_; }
+  int calls() const { return calls_; }  // every method but Authenticate and CheckAuditor
+  int authentications() const { return authentications_; }
 
   Result<std::string> Bootstrap(std::string_view origin) override;
   Result<projections::Caller> Authenticate(std::string_view bearer_token) const override;
@@ -78,6 +79,7 @@ class FakeLedger : public projections::Ledger {
 
   FakeEventStore& store_;
   mutable std::atomic<int> calls_{0};
+  mutable std::atomic<int> authentications_{0};
   std::atomic<std::int64_t> command_delay_ms_{0};
   mutable std::mutex mutex_;  // guards last_, fail_next_
   mutable LastCall last_;

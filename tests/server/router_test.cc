@@ -1,1 +1,505 @@
+// The router, endpoint by endpoint, over the fake ledger and store.
+#include "server/router.h"
+
 #include <gtest/gtest.h>
+
+#include "server/uri_text.h"
+#include "tests/server/exposition_check.h"
+#include "tests/server/test_support.h"
+
+namespace vigie::server::testing {
+namespace {
+
+namespace json = boost::json;
+
+class RouterEndpointTest : public RouterTest {
+ protected:
+  void AddEvents(int n) {
+    for (int i = 0; i < n; ++i) store_.Add("partner-p" + std::to_string(i), "PartnerRegistered");
+  }
+};
+
+// ---- public routes ---------------------------------------------------------
+
+TEST_F(RouterEndpointTest, HealthNeedsNoToken) {
+  Response response = Handle(Get("/healthz"));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.content_type, "application/json");
+  EXPECT_EQ(Json(response).at("status").as_string(), "ok");
+  EXPECT_EQ(response.route, "/healthz");
+}
+
+TEST_F(RouterEndpointTest, MetricsNeedNoTokenAndAreWellFormed) {
+  Handle(Get("/v1/me", kAdminToken));
+  Response response = Handle(Get("/metrics"));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.content_type, "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_EQ(CheckExposition(response.body), "") << response.body;
+  EXPECT_NE(response.body.find("vigie_log_size 0\n"), std::string::npos);
+}
+
+TEST_F(RouterEndpointTest, OpenApiIsServed) {
+  Response response = Handle(Get("/v1/openapi.json"));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.content_type, "application/json");
+  EXPECT_TRUE(Json(response).at("openapi").as_string().starts_with("3.1"));
+}
+
+TEST_F(RouterEndpointTest, PublicRoutesRefuseUnknownParameters) {
+  ExpectProblem(Handle(Get("/healthz?verbose=1")), 400);
+  ExpectProblem(Handle(Get("/metrics?x=1")), 400);
+}
+
+// ---- routing and authentication -------------------------------------------
+
+TEST_F(RouterEndpointTest, UnknownRouteIsA404Problem) {
+  auto body = ExpectProblem(Handle(Get("/v1/nothing", kAdminToken)), 404);
+  EXPECT_EQ(body.at("type").as_string(), "urn:vigie:problem:not-found");
+  ExpectProblem(Handle(Get("/", kAdminToken)), 404);
+  ExpectProblem(Handle(Get("/v2/me", kAdminToken)), 404);
+}
+
+TEST_F(RouterEndpointTest, WrongMethodIsA405WithAllow) {
+  Request request = Get("/v1/me", kAdminToken);
+  request.method = "DELETE";
+  Response response = Handle(request);
+  ExpectProblem(response, 405);
+  EXPECT_EQ(response.Header("Allow"), "GET");
+
+  Response get_command = Handle(Get("/v1/commands/register-partner", kAdminToken));
+  ExpectProblem(get_command, 405);
+  EXPECT_EQ(get_command.Header("Allow"), "POST");
+}
+
+TEST_F(RouterEndpointTest, MissingTokenIs401WithChallenge) {
+  Response response = Handle(Get("/v1/me"));
+  auto body = ExpectProblem(response, 401);
+  EXPECT_EQ(response.Header("WWW-Authenticate"), "Bearer realm=\"vigie\"");
+  EXPECT_EQ(ledger_.calls(), 0);
+}
+
+TEST_F(RouterEndpointTest, BadTokensAre401) {
+  Request unknown = Get("/v1/me", "nobody");
+  Response response = Handle(unknown);
+  ExpectProblem(response, 401);
+  EXPECT_NE(response.Header("WWW-Authenticate").find("invalid_token"), std::string_view::npos);
+
+  Request basic = Get("/v1/me");
+  basic.headers.emplace_back("Authorization", "Basic YWRtaW46YWRtaW4=");
+  ExpectProblem(Handle(basic), 401);
+
+  Request twice = Get("/v1/me", kAdminToken);
+  twice.headers.emplace_back("Authorization", "Bearer " + std::string(kAdminToken));
+  ExpectProblem(Handle(twice), 401);
+
+  Request empty = Get("/v1/me");
+  empty.headers.emplace_back("Authorization", "Bearer ");
+  ExpectProblem(Handle(empty), 401);
+  EXPECT_EQ(ledger_.calls(), 0);
+}
+
+TEST_F(RouterEndpointTest, TheBearerSchemeIsCaseInsensitive) {
+  Request request = Get("/v1/me");
+  request.headers.emplace_back("authorization", "bearer " + std::string(kAdminToken));
+  EXPECT_EQ(Handle(request).status, 200);
+}
+
+TEST_F(RouterEndpointTest, EveryAnswerIsNotCacheable) {
+  for (const Request& request : {Get("/v1/me", kAdminToken), Get("/v1/me"), Get("/healthz"), Get("/nothing")}) {
+    Response response = Handle(request);
+    EXPECT_EQ(response.Header("Cache-Control"), "no-store") << request.target;
+    EXPECT_EQ(response.Header("X-Content-Type-Options"), "nosniff");
+  }
+}
+
+TEST_F(RouterEndpointTest, MatchTellsTheHttpLayerWhatMayBlock) {
+  EXPECT_EQ(router_.Match("GET", "/healthz")->kind, RouteKind::kInline);
+  EXPECT_EQ(router_.Match("GET", "/metrics?x")->kind, RouteKind::kInline);
+  EXPECT_EQ(router_.Match("POST", "/v1/commands/register-partner")->kind, RouteKind::kBlocking);
+  EXPECT_EQ(router_.Match("GET", "/v1/situations/s1?purpose=x")->pattern, "/v1/situations/{id}");
+  EXPECT_EQ(router_.Match("GET", "/v1/subscribe?from=0")->kind, RouteKind::kEventStream);
+  EXPECT_EQ(router_.Match("GET", "/nothing"), nullptr);
+  EXPECT_EQ(router_.Match("POST", "/v1/me"), nullptr);
+}
+
+// ---- commands -------------------------------------------------------------
+
+TEST_F(RouterEndpointTest, CommandIs201WithTheLedgersAnswer) {
+  Response response =
+      Handle(Post("/v1/commands/register-partner", R"({"partner_id":"ddsp","name":"DDSP","kind":"state_security"})"));
+  EXPECT_EQ(response.status, 201) << response.body;
+  EXPECT_EQ(response.content_type, "application/json");
+  auto body = Json(response).as_object();
+  EXPECT_EQ(body.at("tree_size").as_int64(), 1);
+  EXPECT_EQ(body.at("events").as_array().size(), 1u);
+  EXPECT_EQ(ledger_.last().command, "register-partner");
+  EXPECT_EQ(ledger_.last().body.at("partner_id").as_string(), "ddsp");
+  EXPECT_EQ(response.route, "/v1/commands/{command}");
+}
+
+TEST_F(RouterEndpointTest, ReplayedCommandIs200) {
+  Response response = Handle(Post("/v1/commands/retire-partner", R"({"command_id":"replayed","partner_id":"a"})"));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(Json(response).at("command_id").as_string(), "replayed");
+}
+
+TEST_F(RouterEndpointTest, EnrollPersonReturnsTheToken) {
+  Response response = Handle(Post("/v1/commands/enroll-person",
+                                  R"({"person_id":"p","partner_id":"ddsp","display_name":"P","roles":["member"]})"));
+  EXPECT_EQ(response.status, 201);
+  EXPECT_EQ(Json(response).at("token").as_string(), "new-token");
+}
+
+TEST_F(RouterEndpointTest, UnknownCommandIs404WithoutTheLedger) {
+  ExpectProblem(Handle(Post("/v1/commands/launch-missiles", "{}")), 404);
+  ExpectProblem(Handle(Post("/v1/commands/REGISTER-PARTNER", "{}")), 404);
+  EXPECT_EQ(ledger_.calls(), 0);
+}
+
+TEST_F(RouterEndpointTest, CommandNeedsJsonContentType) {
+  Request request = Post("/v1/commands/retire-partner", R"({"partner_id":"a"})");
+  request.headers.erase(request.headers.begin());
+  ExpectProblem(Handle(request), 415);
+  request.headers.emplace_back("Content-Type", "text/plain");
+  ExpectProblem(Handle(request), 415);
+  request.headers.back().second = "application/json; charset=utf-8";
+  EXPECT_EQ(Handle(request).status, 201);
+  request.headers.back().second = "Application/JSON";
+  EXPECT_EQ(Handle(request).status, 201);
+}
+
+TEST_F(RouterEndpointTest, CommandTakesNoQuery) {
+  auto body = ExpectProblem(Handle(Post("/v1/commands/retire-partner?dry_run=1", R"({"partner_id":"a"})")), 400);
+  EXPECT_EQ(body.at("parameter").as_string(), "dry_run");
+}
+
+TEST_F(RouterEndpointTest, CommandFailuresMapThroughProblem) {
+  struct Case {
+    Status status;
+    int http;
+  };
+  for (const Case& c : {Case{InvalidArgument("field 'name' is required"), 400},
+                        Case{NotFound("no such partner"), 404},
+                        Case{Aborted("stream moved on"), 409},
+                        Case{AlreadyExists("partner ddsp exists"), 409},
+                        Case{FailedPrecondition("charter not signed"), 422},
+                        Case{ResourceExhausted("too many pending appends"), 429},
+                        Case{Unavailable("the store is closing"), 503},
+                        Case{Internal("rocksdb: IO error"), 500}}) {
+    ledger_.FailNextCommand(c.status);
+    Response response = Handle(Post("/v1/commands/retire-partner", R"({"partner_id":"a"})"));
+    auto body = ExpectProblem(response, c.http);
+    if (c.http < 500) EXPECT_EQ(body.at("detail").as_string(), c.status.message());
+    if (c.http == 429 || c.http == 503) EXPECT_EQ(response.Header("Retry-After"), "1");
+    if (c.http == 500) {
+      EXPECT_EQ(body.at("detail").as_string().find("rocksdb"), json::string::npos);
+      EXPECT_NE(response.log_note.find("rocksdb"), std::string::npos);
+    }
+  }
+}
+
+TEST_F(RouterEndpointTest, RefusedCallerIs403) {
+  ExpectProblem(Handle(Post("/v1/commands/retire-partner", R"({"partner_id":"a"})", kMemberToken)), 403);
+}
+
+TEST_F(RouterEndpointTest, CommandsAreCounted) {
+  Handle(Post("/v1/commands/retire-partner", R"({"partner_id":"a"})"));
+  ledger_.FailNextCommand(AlreadyExists("x"));
+  Handle(Post("/v1/commands/retire-partner", R"({"partner_id":"a"})"));
+  std::string text = metrics_.Render(0, {});
+  EXPECT_NE(text.find("vigie_commands_total{command=\"retire-partner\",result=\"created\"} 1"), std::string::npos);
+  EXPECT_NE(text.find("vigie_commands_total{command=\"retire-partner\",result=\"already_exists\"} 1"),
+            std::string::npos);
+}
+
+// ---- queries --------------------------------------------------------------
+
+TEST_F(RouterEndpointTest, MeAnswersTheCaller) {
+  Response response = Handle(Get("/v1/me", kMemberToken));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(Json(response).at("person_id").as_string(), "agent");
+  ExpectProblem(Handle(Get("/v1/me?x=1", kMemberToken)), 400);
+}
+
+TEST_F(RouterEndpointTest, EventsPassFromAndLimit) {
+  AddEvents(3);
+  Response response = Handle(Get("/v1/events?from=1&limit=10", kAuditorToken));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(ledger_.last().from, 1u);
+  EXPECT_EQ(ledger_.last().limit, 10u);
+  EXPECT_EQ(Json(response).at("events").as_array().size(), 2u);
+
+  Handle(Get("/v1/events", kAuditorToken));
+  EXPECT_EQ(ledger_.last().from, 0u);
+  EXPECT_EQ(ledger_.last().limit, kPageLimitDefault);
+}
+
+TEST_F(RouterEndpointTest, EventsBoundTheirPage) {
+  EXPECT_EQ(ExpectProblem(Handle(Get("/v1/events?limit=1001", kAuditorToken)), 400).at("parameter").as_string(),
+            "limit");
+  EXPECT_EQ(ExpectProblem(Handle(Get("/v1/events?from=-1", kAuditorToken)), 400).at("parameter").as_string(),
+            "from");
+  EXPECT_EQ(ledger_.calls(), 0);
+}
+
+TEST_F(RouterEndpointTest, EventsAreForAuditors) {
+  ExpectProblem(Handle(Get("/v1/events", kMemberToken)), 403);
+}
+
+TEST_F(RouterEndpointTest, StreamPassesItsNameAndPage) {
+  Response response = Handle(Get("/v1/streams/partner-ddsp?from_version=2&limit=10", kAuditorToken));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(ledger_.last().id, "partner-ddsp");
+  EXPECT_EQ(ledger_.last().from, 2u);
+  EXPECT_EQ(ledger_.last().limit, 10u);
+  EXPECT_EQ(response.route, "/v1/streams/{stream}");
+}
+
+TEST_F(RouterEndpointTest, StreamNamesAreChecked) {
+  for (std::string bad : {"Partner-x", "a%2Fb", "a%00", "%C3%A9", "-a", std::string(201, 'a')}) {
+    auto body = ExpectProblem(Handle(Get("/v1/streams/" + bad, kAuditorToken)), 400);
+    EXPECT_EQ(body.at("parameter").as_string(), "stream") << bad;
+  }
+  EXPECT_EQ(ledger_.calls(), 0);
+}
+
+TEST_F(RouterEndpointTest, CellsTakeAsOfAsPositionOrTime) {
+  EXPECT_EQ(Handle(Get("/v1/cells?as_of=5", kMemberToken)).status, 200);
+  EXPECT_EQ(ledger_.last().as_of.position, 5u);
+  EXPECT_EQ(Handle(Get("/v1/cells?as_of=2024-01-01T00:00:00Z", kMemberToken)).status, 200);
+  EXPECT_TRUE(ledger_.last().as_of.recorded_at_ns.has_value());
+  EXPECT_EQ(Handle(Get("/v1/cells", kMemberToken)).status, 200);
+  EXPECT_FALSE(ledger_.last().as_of.position || ledger_.last().as_of.recorded_at_ns);
+  EXPECT_EQ(ExpectProblem(Handle(Get("/v1/cells?as_of=yesterday", kMemberToken)), 400).at("parameter").as_string(),
+            "as_of");
+}
+
+TEST_F(RouterEndpointTest, CellById) {
+  Response response = Handle(Get("/v1/cells/gltd-centre?as_of=3", kMemberToken));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(ledger_.last().id, "gltd-centre");
+  EXPECT_EQ(ledger_.last().as_of.position, 3u);
+  ExpectProblem(Handle(Get("/v1/cells/other", kMemberToken)), 404);
+}
+
+TEST_F(RouterEndpointTest, CellIdIsChecked) {
+  auto body = ExpectProblem(Handle(Get("/v1/cells/GLTD", kMemberToken)), 400);
+  EXPECT_EQ(body.at("parameter").as_string(), "id");
+  EXPECT_EQ(ledger_.calls(), 0);
+}
+
+TEST_F(RouterEndpointTest, SituationsFilterByCell) {
+  EXPECT_EQ(Handle(Get("/v1/situations?cell=gltd-centre", kMemberToken)).status, 200);
+  EXPECT_EQ(ledger_.last().cell, "gltd-centre");
+  EXPECT_EQ(Handle(Get("/v1/situations", kMemberToken)).status, 200);
+  EXPECT_FALSE(ledger_.last().cell);
+  EXPECT_EQ(ExpectProblem(Handle(Get("/v1/situations?cell=a/b", kMemberToken)), 400).at("parameter").as_string(),
+            "cell");
+}
+
+TEST_F(RouterEndpointTest, SituationPassesItsPurpose) {
+  Response response =
+      Handle(Get("/v1/situations/s-2024-001?purpose=suivi+du+dossier+%C3%A9ducatif", kMemberToken));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(ledger_.last().purpose, "suivi du dossier éducatif");
+  EXPECT_EQ(ledger_.last().id, "s-2024-001");
+  EXPECT_EQ(response.route, "/v1/situations/{id}");
+}
+
+TEST_F(RouterEndpointTest, SituationTheCallerMayNotSeeIs404) {
+  ExpectProblem(Handle(Get("/v1/situations/s-2024-001", kAdminToken)), 404);
+  ExpectProblem(Handle(Get("/v1/situations/s-9", kMemberToken)), 404);
+}
+
+TEST_F(RouterEndpointTest, SituationPurposeIsBounded) {
+  auto body = ExpectProblem(
+      Handle(Get("/v1/situations/s-2024-001?purpose=" + std::string(kTextParamBytesMax + 1, 'a'), kMemberToken)), 400);
+  EXPECT_EQ(body.at("parameter").as_string(), "purpose");
+  EXPECT_EQ(ledger_.calls(), 0);
+}
+
+TEST_F(RouterEndpointTest, DashboardPassesTheQuery) {
+  Response response = Handle(Get(
+      "/v1/dashboard?from=2013-01-01&to=2014-01-01T00:00:00%2B01:00&granularity=quarter&cell=gltd-centre&as_of=9",
+      kMemberToken));
+  EXPECT_EQ(response.status, 200) << response.body;
+  const auto& query = ledger_.last().dashboard;
+  EXPECT_EQ(query.granularity, "quarter");
+  EXPECT_EQ(query.cell, "gltd-centre");
+  EXPECT_EQ(query.as_of.position, 9u);
+  EXPECT_EQ(query.from_ns, 1356994800LL * 1'000'000'000);  // 2013-01-01T00:00:00+01:00
+  EXPECT_EQ(query.to_ns, 1388530800LL * 1'000'000'000);    // 2014-01-01T00:00:00+01:00
+}
+
+TEST_F(RouterEndpointTest, DashboardDefaultsToMonths) {
+  EXPECT_EQ(Handle(Get("/v1/dashboard?from=2013-01-01&to=2013-06-01", kMemberToken)).status, 200);
+  EXPECT_EQ(ledger_.last().dashboard.granularity, "month");
+}
+
+TEST_F(RouterEndpointTest, DashboardValidatesItsParameters) {
+  auto parameter = [&](std::string target) {
+    auto body = ExpectProblem(Handle(Get(std::move(target), kMemberToken)), 400);
+    return std::string(body.at("parameter").as_string());
+  };
+  EXPECT_EQ(parameter("/v1/dashboard?to=2013-06-01"), "from");
+  EXPECT_EQ(parameter("/v1/dashboard?from=2013-01-01"), "to");
+  EXPECT_EQ(parameter("/v1/dashboard?from=2013-06-01&to=2013-01-01"), "to");
+  EXPECT_EQ(parameter("/v1/dashboard?from=2013-01-01&to=2013-06-01&granularity=week"), "granularity");
+  EXPECT_EQ(parameter("/v1/dashboard?from=2013-13-01&to=2014-01-01"), "from");
+  EXPECT_EQ(parameter("/v1/dashboard?from=2013-01-01&to=2014-01-01&cell=Bad"), "cell");
+  EXPECT_EQ(ledger_.calls(), 0);
+}
+
+TEST_F(RouterEndpointTest, PlanTakesAsOf) {
+  EXPECT_EQ(Handle(Get("/v1/plan?as_of=4", kMemberToken)).status, 200);
+  EXPECT_EQ(ledger_.last().as_of.position, 4u);
+  ExpectProblem(Handle(Get("/v1/plan?year=2013", kMemberToken)), 400);
+}
+
+TEST_F(RouterEndpointTest, EvaluationAsJsonAndHtml) {
+  Response json_answer = Handle(Get("/v1/evaluations/2013?as_of=2014-02-15T00:00:00Z", kMemberToken));
+  EXPECT_EQ(json_answer.status, 200);
+  EXPECT_EQ(ledger_.last().year, 2013);
+  EXPECT_TRUE(ledger_.last().as_of.recorded_at_ns);
+
+  Response html = Handle(Get("/v1/evaluations/2013?format=html", kMemberToken));
+  EXPECT_EQ(html.status, 200);
+  EXPECT_EQ(html.content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(ledger_.last().method, "EvaluationHtml");
+  EXPECT_NE(html.Header("Content-Security-Policy").find("default-src 'none'"), std::string_view::npos);
+  EXPECT_NE(html.body.find("Évaluation 2013"), std::string::npos);
+}
+
+TEST_F(RouterEndpointTest, EvaluationChecksYearAndFormat) {
+  for (std::string bad : {"13", "abcd", "20130", "1899", "-201", "2013.5"}) {
+    auto body = ExpectProblem(Handle(Get("/v1/evaluations/" + bad, kMemberToken)), 400);
+    EXPECT_EQ(body.at("parameter").as_string(), "year") << bad;
+  }
+  EXPECT_EQ(ExpectProblem(Handle(Get("/v1/evaluations/2013?format=pdf", kMemberToken)), 400)
+                .at("parameter")
+                .as_string(),
+            "format");
+  EXPECT_EQ(ledger_.calls(), 0);
+}
+
+// ---- audit ----------------------------------------------------------------
+
+TEST_F(RouterEndpointTest, CheckpointIsASignedNoteForAuditors) {
+  AddEvents(2);
+  Response response = Handle(Get("/v1/audit/checkpoint", kAuditorToken));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.content_type, "text/plain; charset=utf-8");
+  EXPECT_TRUE(response.body.starts_with("vigie.test\n2\n"));
+  ExpectProblem(Handle(Get("/v1/audit/checkpoint", kMemberToken)), 403);
+  ExpectProblem(Handle(Get("/v1/audit/checkpoint")), 401);
+}
+
+TEST_F(RouterEndpointTest, VerifierKeyIsExactlyTheKey) {
+  Response response = Handle(Get("/v1/audit/verifier-key", kAuditorToken));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.content_type, "text/plain; charset=utf-8");
+  EXPECT_EQ(response.body, FakeEventStore::kVerifierKey);
+  ExpectProblem(Handle(Get("/v1/audit/verifier-key", kMemberToken)), 403);
+}
+
+TEST_F(RouterEndpointTest, InclusionProof) {
+  AddEvents(5);
+  Response response = Handle(Get("/v1/audit/inclusion?position=2&tree_size=5", kAuditorToken));
+  EXPECT_EQ(response.status, 200) << response.body;
+  auto body = Json(response).as_object();
+  EXPECT_EQ(body.at("leaf_index").as_int64(), 2);
+  EXPECT_EQ(body.at("tree_size").as_int64(), 5);
+  EXPECT_EQ(body.at("leaf_hash").as_string().size(), 64u);
+  ASSERT_EQ(body.at("path").as_array().size(), 2u);
+  EXPECT_EQ(body.at("path").as_array()[0].as_string().size(), 64u);
+
+  Response current = Handle(Get("/v1/audit/inclusion?position=4", kAuditorToken));
+  EXPECT_EQ(Json(current).at("tree_size").as_int64(), 5);
+}
+
+TEST_F(RouterEndpointTest, InclusionParametersAreBounded) {
+  AddEvents(5);
+  auto parameter = [&](std::string target) {
+    auto body = ExpectProblem(Handle(Get(std::move(target), kAuditorToken)), 400);
+    return std::string(body.at("parameter").as_string());
+  };
+  EXPECT_EQ(parameter("/v1/audit/inclusion?position=5&tree_size=5"), "position");
+  EXPECT_EQ(parameter("/v1/audit/inclusion?position=1&tree_size=6"), "tree_size");
+  EXPECT_EQ(parameter("/v1/audit/inclusion?position=0&tree_size=0"), "tree_size");
+  EXPECT_EQ(parameter("/v1/audit/inclusion?tree_size=5"), "position");
+  EXPECT_EQ(parameter("/v1/audit/inclusion?position=99999999999999999999"), "position");
+  ExpectProblem(Handle(Get("/v1/audit/inclusion?position=1", kMemberToken)), 403);
+}
+
+TEST_F(RouterEndpointTest, ConsistencyProof) {
+  AddEvents(5);
+  Response response = Handle(Get("/v1/audit/consistency?first=2&second=5", kAuditorToken));
+  EXPECT_EQ(response.status, 200) << response.body;
+  auto body = Json(response).as_object();
+  EXPECT_EQ(body.at("first").as_int64(), 2);
+  EXPECT_EQ(body.at("second").as_int64(), 5);
+  EXPECT_EQ(body.at("path").as_array().size(), 3u);
+
+  Response same = Handle(Get("/v1/audit/consistency?first=5", kAuditorToken));
+  EXPECT_EQ(Json(same).at("path").as_array().size(), 0u);
+}
+
+TEST_F(RouterEndpointTest, ConsistencyParametersAreBounded) {
+  AddEvents(5);
+  auto parameter = [&](std::string target) {
+    auto body = ExpectProblem(Handle(Get(std::move(target), kAuditorToken)), 400);
+    return std::string(body.at("parameter").as_string());
+  };
+  EXPECT_EQ(parameter("/v1/audit/consistency?first=0&second=5"), "first");
+  EXPECT_EQ(parameter("/v1/audit/consistency?first=4&second=3"), "first");
+  EXPECT_EQ(parameter("/v1/audit/consistency?first=1&second=6"), "second");
+  EXPECT_EQ(parameter("/v1/audit/consistency?second=5"), "first");
+}
+
+TEST_F(RouterEndpointTest, AccessLogPassesItsFilters) {
+  Response response = Handle(Get(
+      "/v1/audit/access-log?person=agent&situation=s-2024-001&from=2024-01-01&to=2024-02-01T00:00:00Z",
+      kAuditorToken));
+  EXPECT_EQ(response.status, 200) << response.body;
+  const auto& query = ledger_.last().access;
+  EXPECT_EQ(query.person, "agent");
+  EXPECT_EQ(query.situation, "s-2024-001");
+  EXPECT_TRUE(query.from_ns && query.to_ns);
+  ExpectProblem(Handle(Get("/v1/audit/access-log", kMemberToken)), 403);
+  ExpectProblem(Handle(Get("/v1/audit/access-log?from=2024-02-01&to=2024-01-01", kAuditorToken)), 400);
+  ExpectProblem(Handle(Get("/v1/audit/access-log?person=..", kAuditorToken)), 400);
+}
+
+// ---- subscribe, without a connection to hold ------------------------------
+
+TEST_F(RouterEndpointTest, SubscribeAnswersAvailableEventsAsEventStream) {
+  AddEvents(3);
+  Response response = Handle(Get("/v1/subscribe?from=1", kAuditorToken));
+  EXPECT_EQ(response.status, 200);
+  EXPECT_EQ(response.content_type, "text/event-stream");
+  EXPECT_TRUE(response.body.starts_with("id: 1\nevent: PartnerRegistered\ndata: {")) << response.body;
+  EXPECT_NE(response.body.find("id: 2\n"), std::string::npos);
+  EXPECT_EQ(response.body.find("id: 0\n"), std::string::npos);
+}
+
+TEST_F(RouterEndpointTest, SubscribeIsForAuditors) {
+  ExpectProblem(Handle(Get("/v1/subscribe")), 401);
+  ExpectProblem(Handle(Get("/v1/subscribe", kMemberToken)), 403);
+  ExpectProblem(Handle(Get("/v1/subscribe?from=x", kAuditorToken)), 400);
+}
+
+TEST_F(RouterEndpointTest, SubscriptionResumesAfterLastEventId) {
+  AddEvents(4);
+  Request request = Get("/v1/subscribe?from=0", kAuditorToken);
+  request.headers.emplace_back("Last-Event-ID", "1");
+  auto subscription = router_.OpenSubscription(request);
+  ASSERT_TRUE(subscription);
+  EXPECT_EQ(subscription->from, 2u);
+
+  request.headers.back().second = "one";
+  EXPECT_FALSE(router_.OpenSubscription(request));
+  EXPECT_EQ(router_.OpenSubscription(Get("/v1/subscribe", kAuditorToken))->from, 4u);  // live tail only
+}
+
+}  // namespace
+}  // namespace vigie::server::testing

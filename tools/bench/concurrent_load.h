@@ -14,6 +14,11 @@ struct Throughput {
   std::uint64_t operations = 0;
   double seconds = 0;
   double PerSecond() const { return seconds > 0 ? static_cast<double>(operations) / seconds : 0; }
+  Throughput& operator+=(const Throughput& other) {
+    operations += other.operations;
+    seconds += other.seconds;
+    return *this;
+  }
 };
 
 // Starts `threads` workers together; each calls op(worker) until

@@ -79,8 +79,7 @@ Result<WriteRun> RocksBaseline::SyncedWrites(int writers, std::chrono::duration<
     return 1;
   });
   if (!run) return Fail(run.error());
-  const std::uint64_t syncs = impl_->Syncs() - syncs_before;
-  return WriteRun{*run, syncs ? static_cast<double>(run->operations) / static_cast<double>(syncs) : 0};
+  return WriteRun{*run, impl_->Syncs() - syncs_before};
 }
 
 Result<WriteRun> RocksBaseline::BatchedWrites(int per_sync, std::chrono::duration<double> duration,
@@ -95,8 +94,7 @@ Result<WriteRun> RocksBaseline::BatchedWrites(int per_sync, std::chrono::duratio
     return static_cast<std::uint64_t>(per_sync);
   });
   if (!run) return Fail(run.error());
-  const std::uint64_t syncs = impl_->Syncs() - syncs_before;
-  return WriteRun{*run, syncs ? static_cast<double>(run->operations) / static_cast<double>(syncs) : 0};
+  return WriteRun{*run, impl_->Syncs() - syncs_before};
 }
 
 Result<Throughput> ScanLogFamily(const std::string& store_dir, std::uint64_t* bytes) {

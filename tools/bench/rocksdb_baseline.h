@@ -15,7 +15,7 @@ namespace vigie::bench {
 
 struct WriteRun {
   Throughput records;
-  double records_per_sync = 0;  // how much each fsync carried
+  std::uint64_t syncs = 0;  // WAL fsyncs RocksDB made meanwhile
 };
 
 // A plain RocksDB database with one key per record (u64 big-endian).

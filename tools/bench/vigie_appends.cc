@@ -43,9 +43,7 @@ Result<AppendRun> VigieAppends::Run(int appenders, std::chrono::duration<double>
   });
   if (!result) return Fail(result.error());
   const eventstore::StoreStats after = store_->Stats();
-  const auto batches = after.batches - before.batches;
-  const double commands = static_cast<double>(after.commands - before.commands);
-  return AppendRun{*result, batches ? commands / static_cast<double>(batches) : 0};
+  return AppendRun{*result, after.commands - before.commands, after.batches - before.batches};
 }
 
 Result<std::size_t> VigieAppends::RecordBytes() const {

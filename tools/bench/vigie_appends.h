@@ -13,7 +13,8 @@ namespace vigie::bench {
 
 struct AppendRun {
   Throughput events;
-  double commands_per_sync = 0;  // the group commit's mean batch
+  std::uint64_t commands = 0;
+  std::uint64_t syncs = 0;  // group-commit batches, one fsync each
 };
 
 // A fresh store, written by successive runs. Owns the store.

@@ -1,0 +1,406 @@
+// The Ledger end to end on a real EventStore in a temporary directory.
+#include "projections/ledger.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <gtest/gtest.h>
+
+#include "eventstore/merkle_tree.h"
+#include "eventstore/signed_note.h"
+#include "projections/rfc3339.h"
+#include "tests/projections/domain_test_support.h"
+
+namespace vigie::projections::domain_testing {
+namespace {
+
+namespace json = boost::json;
+
+std::int64_t At(std::string_view text) { return *ParseRfc3339(text); }
+
+class LedgerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(eventstore::EventStore::Init(store_dir_, "vigie.test/zsp").has_value());
+    OpenAll();
+    Result<std::string> token = ledger_->Bootstrap("vigie.test/zsp");
+    ASSERT_TRUE(token.has_value()) << token.error().ToString();
+    admin_token_ = *token;
+    admin_ = Auth(admin_token_);
+    BuildPartnership();
+  }
+
+  void OpenAll() {
+    eventstore::StoreOptions store_options;
+    store_options.clock = [this] { return now_; };
+    auto store = eventstore::EventStore::Open(store_dir_, store_options);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    store_ = std::move(*store);
+    LedgerOptions options;
+    options.key_dir = key_dir_;
+    options.clock = [this] { return now_; };
+    options.random = CountingRandom(++seed_);
+    options.snapshot_every_events = 64;
+    auto ledger = Ledger::Open(store_.get(), options);
+    ASSERT_TRUE(ledger.has_value()) << ledger.error().ToString();
+    ledger_ = std::move(*ledger);
+  }
+
+  void CloseAll() {
+    ledger_.reset();
+    ASSERT_TRUE(store_->Close().ok());
+    store_.reset();
+  }
+
+  Caller Auth(const std::string& token) {
+    Result<Caller> caller = ledger_->Authenticate(token);
+    EXPECT_TRUE(caller.has_value()) << caller.error().ToString();
+    return caller ? *caller : Caller{};
+  }
+
+  Result<CommandAnswer> Try(const Caller& caller, std::string_view command, std::string_view body) {
+    return ledger_->Execute(caller, command, json::parse(body));
+  }
+
+  json::object Exec(const Caller& caller, std::string_view command, std::string_view body) {
+    Result<CommandAnswer> answer = Try(caller, command, body);
+    EXPECT_TRUE(answer.has_value()) << command << ": " << answer.error().ToString();
+    return answer ? answer->body.as_object() : json::object();
+  }
+
+  // Enrolls a person and returns them authenticated, charter v1 signed.
+  Caller Enroll(std::string_view id, std::string_view partner, std::string_view role) {
+    const std::string partner_field =
+        partner.empty() ? "" : R"("partner_id": ")" + std::string(partner) + R"(", )";
+    json::object answer = Exec(admin_, "enroll-person",
+                               std::string(R"({"person_id": ")") + std::string(id) + R"(", )" + partner_field +
+                                   R"("display_name": ")" + std::string(id) + R"(", "roles": [")" +
+                                   std::string(role) + R"("]})");
+    const std::string token(answer.at("token").as_string());
+    Caller caller = Auth(token);
+    Exec(caller, "sign-charter", R"({"charter_version": "v1"})");
+    tokens_[std::string(id)] = token;
+    return Auth(token);
+  }
+
+  void BuildPartnership() {
+    Exec(admin_, "configure-territory", R"({"name": "ZSP de Montreynaud", "kind": "zsp",
+        "communes": ["Saint-Étienne"], "neighbourhoods": ["Montreynaud"], "population": 12000,
+        "population_year": 2010})");
+    Exec(admin_, "register-partner", R"({"partner_id": "ddsp", "name": "DDSP de la Loire", "kind": "state_security"})");
+    Exec(admin_, "register-partner", R"({"partner_id": "ville", "name": "Ville de Saint-Étienne", "kind": "local_authority"})");
+    Exec(admin_, "create-cell", R"({"cell_id": "partenariale", "name": "Cellule partenariale", "kind": "partnership",
+        "chairs": [], "members": ["ddsp", "ville"], "confidential": true})");
+    referent_ = Enroll("ref", "ddsp", "referent");
+    member_ = Enroll("m-ville", "ville", "member");
+    outsider_ = Enroll("m-ddsp", "ddsp", "member");
+    auditor_ = Enroll("audit", "", "auditor");
+  }
+
+  void OpenSituation() {
+    Exec(referent_, "open-situation", R"({"situation_id": "s1", "cell_id": "partenariale",
+        "pseudonym": "Kevin D.", "birth_year": 1997, "referral_source": "education",
+        "reason": "decrochage_scolaire", "need_to_know": ["ville"]})");
+    Exec(member_, "add-situation-note", R"({"situation_id": "s1", "note_id": "n1", "category": "famille",
+        "text": "Rencontre avec la mère, très inquiète"})");
+  }
+
+  std::string KeyIdOf(std::string_view situation) {
+    Result<json::value> stream = ledger_->Stream(auditor_, "situation-" + std::string(situation), 0, 10);
+    EXPECT_TRUE(stream.has_value());
+    return std::string(stream->at("events").at(0).at("payload").at("key_id").as_string());
+  }
+
+  static std::string ReadFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream bytes;
+    bytes << in.rdbuf();
+    return bytes.str();
+  }
+
+  TempDir dir_{"vigie-ledger"};
+  const std::string store_dir_ = dir_.path() + "/store";
+  const std::string key_dir_ = dir_.path() + "/keys";
+  std::int64_t now_ = At("2013-01-10T09:00:00Z");
+  std::uint64_t seed_ = 0;
+  std::unique_ptr<eventstore::EventStore> store_;
+  std::unique_ptr<Ledger> ledger_;
+  std::string admin_token_;
+  std::map<std::string, std::string> tokens_;
+  Caller admin_, referent_, member_, outsider_, auditor_;
+};
+
+TEST_F(LedgerTest, BootstrapEnrollsTheAdministratorOnce) {
+  EXPECT_EQ(admin_.person_id, "admin");
+  EXPECT_EQ(admin_.roles, std::vector<std::string>{"admin"});
+  EXPECT_EQ(admin_token_.size(), 43u);
+  EXPECT_EQ(ledger_->Bootstrap("again").error().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ledger_->Authenticate("nope").error().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(ledger_->Authenticate("").error().code(), StatusCode::kUnauthenticated);
+  Result<json::value> me = ledger_->Me(referent_);
+  ASSERT_TRUE(me.has_value());
+  EXPECT_EQ(me->at("person_id"), "ref");
+  EXPECT_EQ(me->at("charter_signed"), "v1");
+  EXPECT_EQ(me->at("partner").at("name"), "DDSP de la Loire");
+}
+
+TEST_F(LedgerTest, AnswersCarryPositionsAndTreeSize) {
+  const std::uint64_t before = store_->Size();
+  json::object answer = Exec(admin_, "register-partner", R"({"partner_id": "bailleur", "name": "Bailleur",
+      "kind": "social_landlord"})");
+  EXPECT_EQ(answer.at("command_id").as_string().size(), 36u);
+  ASSERT_EQ(answer.at("events").as_array().size(), 1u);
+  const json::value& event = answer.at("events").at(0);
+  EXPECT_EQ(event.at("position").to_number<std::uint64_t>(), before);
+  EXPECT_EQ(event.at("stream"), "partner-bailleur");
+  EXPECT_EQ(event.at("version").to_number<std::uint64_t>(), 0u);
+  EXPECT_EQ(event.at("type"), "PartnerRegistered");
+  EXPECT_EQ(answer.at("tree_size").to_number<std::uint64_t>(), before + 1);
+  EXPECT_FALSE(answer.contains("token"));
+}
+
+TEST_F(LedgerTest, ReplayedCommandIdReturnsTheFirstAnswer) {
+  const char* body = R"({"partner_id": "bailleur", "name": "Bailleur", "kind": "social_landlord",
+      "command_id": "0f8fad5b-d9cb-469f-a165-70867728950e"})";
+  Result<CommandAnswer> first = Try(admin_, "register-partner", body);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_FALSE(first->replayed);
+  const std::uint64_t size = store_->Size();
+  Result<CommandAnswer> again = Try(admin_, "register-partner", body);
+  ASSERT_TRUE(again.has_value()) << again.error().ToString();
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(json::serialize(again->body), json::serialize(first->body));
+  EXPECT_EQ(store_->Size(), size);
+}
+
+TEST_F(LedgerTest, RefusedCommandsRecordNothing) {
+  const std::uint64_t size = store_->Size();
+  EXPECT_EQ(Try(member_, "register-partner", R"({"partner_id": "x", "name": "X", "kind": "other"})").error().code(),
+            StatusCode::kPermissionDenied);
+  EXPECT_EQ(Try(admin_, "register-partner", R"({"partner_id": "ddsp", "name": "X", "kind": "other"})").error().code(),
+            StatusCode::kAlreadyExists);
+  EXPECT_EQ(Try(admin_, "register-partner", R"({"partner_id": "x", "name": "X"})").error().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(Try(admin_, "no-such-command", "{}").error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->Size(), size);
+}
+
+TEST_F(LedgerTest, RevokedTokensStopWorking) {
+  Exec(admin_, "revoke-person", R"({"person_id": "m-ddsp"})");
+  EXPECT_EQ(ledger_->Authenticate(tokens_.at("m-ddsp")).error().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(Try(outsider_, "sign-charter", R"({"charter_version": "v9"})").error().code(),
+            StatusCode::kUnauthenticated);
+}
+
+TEST_F(LedgerTest, AuditorsReadTheLogWithProvableRecords) {
+  EXPECT_EQ(ledger_->Events(member_, 0, 10).error().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(ledger_->CheckAuditor(member_).code(), StatusCode::kPermissionDenied);
+  EXPECT_TRUE(ledger_->CheckAuditor(auditor_).ok());
+  Result<json::value> page = ledger_->Events(auditor_, 0, 1000);
+  ASSERT_TRUE(page.has_value()) << page.error().ToString();
+  const json::array& events = page->at("events").as_array();
+  ASSERT_EQ(events.size(), store_->Size());
+  EXPECT_EQ(page->at("next").to_number<std::uint64_t>(), store_->Size());
+  for (const json::value& e : events) {
+    const std::uint64_t position = e.at("position").to_number<std::uint64_t>();
+    Result<std::string> record = note::Base64Decode(e.at("record").as_string());
+    ASSERT_TRUE(record.has_value());
+    EXPECT_EQ(std::string(e.at("leaf_hash").as_string()), merkle::ToHex(*store_->LeafHash(position)));
+    EXPECT_EQ(merkle::ToHex(merkle::HashLeaf(*record)), merkle::ToHex(*store_->LeafHash(position)));
+    EXPECT_TRUE(e.at("payload").is_object()) << json::serialize(e);
+  }
+  const json::value& last = events.back();  // audit's charter signature
+  EXPECT_EQ(last.at("type"), "CharterSigned");
+  EXPECT_EQ(last.at("payload").at("charter_version"), "v1");
+  EXPECT_EQ(last.at("actor").at("person"), "audit");
+  EXPECT_EQ(last.at("occurred_at"), "2013-01-10T09:00:00Z");
+  // The admin's enrolment shows the token hash, never a token.
+  auto enrolled = std::find_if(events.begin(), events.end(),
+                               [](const json::value& e) { return e.at("type") == "PersonEnrolled"; });
+  ASSERT_NE(enrolled, events.end());
+  EXPECT_EQ(enrolled->at("payload").at("person_id"), "admin");
+  EXPECT_EQ(enrolled->at("payload").at("token_sha256").as_string().size(), 64u);
+  EXPECT_EQ(json::serialize(*page).find(admin_token_), std::string::npos);
+  Result<json::value> limited = ledger_->Events(auditor_, 2, 3);
+  ASSERT_TRUE(limited.has_value());
+  EXPECT_EQ(limited->at("events").as_array().size(), 3u);
+  EXPECT_EQ(limited->at("next").to_number<std::uint64_t>(), 5u);
+}
+
+TEST_F(LedgerTest, PersonalDataReachesTheLogOnlyAsCiphertext) {
+  OpenSituation();
+  Result<json::value> stream = ledger_->Stream(auditor_, "situation-s1", 0, 10);
+  ASSERT_TRUE(stream.has_value());
+  const json::value& opened = stream->at("events").at(0).at("payload");
+  EXPECT_EQ(opened.at("key_id").as_string().size(), 32u);
+  Result<std::string> nonce = note::Base64Decode(opened.at("pseudonym").at("nonce").as_string());
+  ASSERT_TRUE(nonce.has_value());
+  EXPECT_EQ(nonce->size(), 12u);
+  const std::string all = json::serialize(*stream);
+  EXPECT_EQ(all.find("Kevin"), std::string::npos);
+  EXPECT_EQ(all.find("inquiète"), std::string::npos);
+  CloseAll();  // flush everything RocksDB holds to its files
+  EXPECT_TRUE(FilesContaining(dir_.path(), "Kevin D.").empty());
+  EXPECT_TRUE(FilesContaining(dir_.path(), "très inquiète").empty());
+}
+
+TEST_F(LedgerTest, ConsultingASituationIsRecordedAndShowsTheFile) {
+  OpenSituation();
+  const std::uint64_t size = store_->Size();
+  EXPECT_EQ(ledger_->Situation(outsider_, "s1", AsOf{}, std::nullopt).error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(ledger_->Situation(outsider_, "s9", AsOf{}, std::nullopt).error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->Size(), size);
+  Result<json::value> file = ledger_->Situation(member_, "s1", AsOf{}, std::string("préparer la cellule"));
+  ASSERT_TRUE(file.has_value()) << file.error().ToString();
+  EXPECT_EQ(store_->Size(), size + 1);
+  const std::string text = json::serialize(*file);
+  EXPECT_NE(text.find("Kevin D."), std::string::npos) << text;
+  EXPECT_NE(text.find("1997"), std::string::npos) << text;
+  EXPECT_NE(text.find("très inquiète"), std::string::npos) << text;
+  Result<json::value> log = ledger_->AccessLog(auditor_, AccessLogQuery{});
+  ASSERT_TRUE(log.has_value()) << log.error().ToString();
+  EXPECT_NE(json::serialize(*log).find("préparer la cellule"), std::string::npos);
+}
+
+TEST_F(LedgerTest, RetentionDestroysTheKeyPhysically) {
+  OpenSituation();
+  const std::string key_id = KeyIdOf("s1");
+  const std::string key_file = ReadFile(key_dir_ + "/" + key_id + ".key");
+  ASSERT_EQ(key_file.size(), 36u);
+  const std::string key = key_file.substr(4);
+  ASSERT_EQ(FilesContaining(dir_.path(), key).size(), 1u);
+
+  now_ = At("2013-06-01T10:00:00Z");
+  Exec(referent_, "close-situation", R"({"situation_id": "s1", "outcome": "sortie_positive"})");
+  Result<std::size_t> erased = ledger_->ApplyRetention();
+  ASSERT_TRUE(erased.has_value()) << erased.error().ToString();
+  EXPECT_EQ(*erased, 0u);  // archived only
+  EXPECT_EQ(ledger_->Situation(member_, "s1", AsOf{}, std::nullopt).error().code(),
+            StatusCode::kFailedPrecondition);  // archived: a purpose is required
+
+  now_ = At("2016-06-01T10:00:00Z");
+  erased = ledger_->ApplyRetention();
+  ASSERT_TRUE(erased.has_value()) << erased.error().ToString();
+  EXPECT_EQ(*erased, 1u);
+  EXPECT_FALSE(std::filesystem::exists(key_dir_ + "/" + key_id + ".key"));
+  Result<json::value> file = ledger_->Situation(referent_, "s1", AsOf{}, std::string("contrôle CNIL"));
+  ASSERT_TRUE(file.has_value()) << file.error().ToString();
+  const std::string text = json::serialize(*file);
+  EXPECT_NE(text.find("[effacé]"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Kevin"), std::string::npos);
+  EXPECT_EQ(*ledger_->ApplyRetention(), 0u);
+
+  CloseAll();
+  EXPECT_TRUE(FilesContaining(dir_.path(), key).empty());
+  // The log still verifies: erasure changed no stored byte.
+  Result<eventstore::VerifyReport> report = eventstore::VerifyStore(store_dir_);
+  ASSERT_TRUE(report.has_value()) << report.error().ToString();
+  EXPECT_TRUE(report->ok()) << report->problem;
+}
+
+TEST_F(LedgerTest, ReopeningRebuildsTheWriteModel) {
+  OpenSituation();
+  const std::uint64_t size = store_->Size();
+  CloseAll();
+  OpenAll();
+  EXPECT_EQ(store_->Size(), size);
+  EXPECT_EQ(Auth(tokens_.at("ref")).person_id, "ref");
+  EXPECT_EQ(Try(referent_, "open-situation", R"({"situation_id": "s1", "cell_id": "partenariale",
+      "pseudonym": "X", "birth_year": 1999, "referral_source": "mairie", "reason": "absenteisme",
+      "need_to_know": ["ville"]})").error().code(), StatusCode::kAlreadyExists);
+  Exec(member_, "add-situation-note", R"({"situation_id": "s1", "note_id": "n2", "category": "suivi",
+      "text": "Deuxième note"})");
+  Result<json::value> file = ledger_->Situation(member_, "s1", AsOf{}, std::nullopt);
+  ASSERT_TRUE(file.has_value()) << file.error().ToString();
+  EXPECT_NE(json::serialize(*file).find("Deuxième note"), std::string::npos);
+}
+
+TEST_F(LedgerTest, QueriesRenderTheReadSide) {
+  Result<json::value> cells = ledger_->Cells(referent_, AsOf{});
+  ASSERT_TRUE(cells.has_value()) << cells.error().ToString();
+  EXPECT_EQ(cells->at("as_of_position").to_number<std::uint64_t>(), store_->Size());
+  AsOf fifth;
+  fifth.position = 5;
+  Result<json::value> earlier = ledger_->Cells(referent_, fifth);
+  ASSERT_TRUE(earlier.has_value()) << earlier.error().ToString();
+  EXPECT_EQ(earlier->at("as_of_position").to_number<std::uint64_t>(), 5u);
+  EXPECT_TRUE(ledger_->Cell(referent_, "partenariale", AsOf{}).has_value());
+  EXPECT_TRUE(ledger_->Situations(referent_, std::nullopt, AsOf{}).has_value());
+  EXPECT_TRUE(ledger_->Plan(referent_, AsOf{}).has_value());
+  DashboardQuery query{At("2013-01-01T00:00:00Z"), At("2014-01-01T00:00:00Z"), "month", std::nullopt, AsOf{}};
+  EXPECT_TRUE(ledger_->Dashboard(referent_, query).has_value());
+  Result<json::value> evaluation = ledger_->Evaluation(referent_, 2013, AsOf{});
+  ASSERT_TRUE(evaluation.has_value()) << evaluation.error().ToString();
+  EXPECT_NE(json::serialize(evaluation->at("checkpoint")).find("vigie.test/zsp"), std::string::npos);
+  Result<std::string> html = ledger_->EvaluationHtml(referent_, 2013, AsOf{});
+  ASSERT_TRUE(html.has_value()) << html.error().ToString();
+  EXPECT_NE(html->find("<html"), std::string::npos);
+}
+
+TEST_F(LedgerTest, OpenFinishesAnInterruptedErasure) {
+  OpenSituation();
+  const std::string key_id = KeyIdOf("s1");
+  const std::string key_path = key_dir_ + "/" + key_id + ".key";
+  const std::string key_file = ReadFile(key_path);
+  now_ = At("2013-06-01T10:00:00Z");
+  Exec(referent_, "close-situation", R"({"situation_id": "s1", "outcome": "sortie_positive"})");
+  now_ = At("2016-06-02T00:00:00Z");
+  ASSERT_EQ(*ledger_->ApplyRetention(), 1u);
+  CloseAll();
+  // As if the process had died after SubjectErased was durable but before
+  // the key was destroyed.
+  {
+    std::ofstream out(key_path, std::ios::binary);
+    out << key_file;
+  }
+  ASSERT_EQ(::chmod(key_path.c_str(), 0600), 0);
+  OpenAll();
+  EXPECT_FALSE(std::filesystem::exists(key_path));
+}
+
+TEST_F(LedgerTest, ConcurrentCommandsAreAllDecidedAndStored) {
+  const std::uint64_t before = store_->Size();
+  constexpr int kThreads = 8;
+  constexpr int kEach = 5;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        const std::string id = "p" + std::to_string(t) + "-" + std::to_string(i);
+        Result<CommandAnswer> answer = Try(admin_, "register-partner",
+            R"({"partner_id": ")" + id + R"(", "name": "Partenaire", "kind": "association"})");
+        if (!answer) ++failures;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(store_->Size(), before + kThreads * kEach);
+  // Every one of them is known to the write model, in the log's order.
+  EXPECT_EQ(Try(admin_, "register-partner", R"({"partner_id": "p3-4", "name": "X", "kind": "other"})").error().code(),
+            StatusCode::kAlreadyExists);
+  Exec(admin_, "add-cell-member", R"({"cell_id": "partenariale", "partner_id": "p7-4"})");
+  CloseAll();
+  OpenAll();
+  Exec(admin_, "remove-cell-member", R"({"cell_id": "partenariale", "partner_id": "p7-4"})");
+}
+
+TEST(ParseAsOfTest, PositionsAndTimes) {
+  EXPECT_EQ(ParseAsOf("42")->position, 42u);
+  EXPECT_EQ(ParseAsOf("2014-02-15T00:00:00Z")->recorded_at_ns, At("2014-02-15T00:00:00Z"));
+  EXPECT_EQ(ParseAsOf("").error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseAsOf("-1").error().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseAsOf("99999999999999999999999").error().code(), StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace vigie::projections::domain_testing

@@ -1,0 +1,254 @@
+// `vigie backup` / `vigie restore`: a backup taken while the store is open
+// by another process verifies and restores to the same tree; a damaged
+// backup is refused before anything is touched; and a subject erased after
+// the backup stays erased once the backup is restored.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+
+#include <boost/json.hpp>
+
+#include "eventstore/event_store.h"
+#include "projections/key_store.h"
+#include "projections/ledger.h"
+#include "projections/rfc3339.h"
+#include "tests/tools/tools_test_support.h"
+#include "tools/store_backup.h"
+
+namespace vigie::tools {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RunVigie;
+using testing::TempDir;
+
+std::int64_t At(const char* rfc3339) { return *projections::ParseRfc3339(rfc3339); }
+
+std::size_t KeyFiles(const std::string& dir) {
+  std::size_t n = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) n += entry.path().extension() == ".key";
+  return n;
+}
+
+TEST(BackupTest, BackupOfTheDemoRestoresToTheSameTree) {
+  TempDir tmp("vigie-backup");
+  auto backup = RunVigie({"backup", "--data", testing::SharedDemoDir(), "--to", tmp / "b"});
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  const auto summary = boost::json::parse(backup.out);
+  EXPECT_EQ(summary.at("root_hash").as_string(), testing::SharedDemoRoot());
+  EXPECT_EQ(summary.at("subject_keys").to_number<int>(), 10);
+  EXPECT_TRUE(fs::exists(tmp / "b/backup.json"));
+  EXPECT_EQ(KeyFiles(tmp / "b/keys"), 10u);
+  EXPECT_EQ(RunVigie({"verify", "--data", tmp / "b"}).exit_code, 0);
+
+  // Restored with the clock of March 2014, retention erases nothing yet.
+  RestoreOptions options;
+  options.backup_dir = tmp / "b";
+  options.data_dir = tmp / "restored";
+  options.clock = [] { return At("2014-03-10T00:00:00Z"); };
+  auto restored = RestoreStore(options);
+  ASSERT_TRUE(restored.has_value()) << restored.error().message();
+  EXPECT_EQ(restored->root_hash, testing::SharedDemoRoot());
+  EXPECT_EQ(restored->keys, 10u);
+  EXPECT_EQ(restored->erased_by_retention, 0u);
+  EXPECT_TRUE(restored->replaced_dir.empty());
+  EXPECT_EQ(RunVigie({"verify", "--data", tmp / "restored"}).exit_code, 0);
+
+  // Restoring over it needs --replace; the store it held is kept aside, without keys.
+  auto refused = RunVigie({"restore", "--from", tmp / "b", "--data", tmp / "restored"});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("--replace"), std::string::npos) << refused.err;
+  auto replaced = RunVigie({"restore", "--from", tmp / "b", "--data", tmp / "restored", "--replace"});
+  ASSERT_EQ(replaced.exit_code, 0) << replaced.err;
+  const auto answer = boost::json::parse(replaced.out);
+  const std::string aside(answer.at("replaced").as_string());
+  EXPECT_TRUE(fs::exists(aside + "/store/CURRENT"));
+  EXPECT_EQ(KeyFiles(aside + "/keys"), 0u);
+  EXPECT_EQ(RunVigie({"verify", "--data", tmp / "restored"}).exit_code, 0);
+}
+
+TEST(BackupTest, RefusesAnExistingTargetAndAMissingStore) {
+  TempDir tmp("vigie-backup-usage");
+  fs::create_directories(tmp / "exists");
+  EXPECT_EQ(RunVigie({"backup", "--data", testing::SharedDemoDir(), "--to", tmp / "exists"}).exit_code, 1);
+  EXPECT_EQ(RunVigie({"backup", "--data", tmp / "none", "--to", tmp / "b"}).exit_code, 1);
+  EXPECT_EQ(RunVigie({"backup", "--data", testing::SharedDemoDir()}).exit_code, 2);  // no --to
+  EXPECT_EQ(RunVigie({"restore", "--data", tmp / "r"}).exit_code, 2);                // no --from
+  auto missing = RunVigie({"restore", "--from", tmp / "none", "--data", tmp / "r"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(testing::Lines(missing.err).size(), 1u) << missing.err;
+}
+
+TEST(BackupTest, DamagedBackupIsRefusedAndNothingIsTouched) {
+  TempDir tmp("vigie-backup-damaged");
+  ASSERT_EQ(RunVigie({"backup", "--data", testing::SharedDemoDir(), "--to", tmp / "b"}).exit_code, 0);
+  // Flip a byte in the middle of the largest table file of the backup.
+  fs::path largest;
+  std::uintmax_t size = 0;
+  for (const auto& entry : fs::directory_iterator(tmp / "b/store")) {
+    if (entry.path().extension() == ".sst" && entry.file_size() > size) {
+      size = entry.file_size();
+      largest = entry.path();
+    }
+  }
+  ASSERT_FALSE(largest.empty());
+  {
+    std::fstream file(largest, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekg(static_cast<std::streamoff>(size / 2));
+    char c = 0;
+    file.read(&c, 1);
+    c = static_cast<char>(c ^ 0x20);
+    file.seekp(static_cast<std::streamoff>(size / 2));
+    file.write(&c, 1);
+  }
+  auto run = RunVigie({"restore", "--from", tmp / "b", "--data", tmp / "restored"});
+  EXPECT_EQ(run.exit_code, 1) << run.out;
+  EXPECT_FALSE(fs::exists(tmp / "restored"));
+  EXPECT_FALSE(fs::exists(tmp / "restored.restoring"));
+}
+
+// A ledger over a store in `dir` whose clock the test moves.
+struct SmallLedger {
+  std::shared_ptr<std::atomic<std::int64_t>> now = std::make_shared<std::atomic<std::int64_t>>(0);
+  std::unique_ptr<eventstore::EventStore> store;
+  std::unique_ptr<projections::Ledger> ledger;
+  std::string admin;
+
+  void Open(const std::string& dir) {
+    eventstore::StoreOptions options;
+    auto clock = now;
+    options.clock = [clock] { return clock->load(); };
+    auto opened = eventstore::EventStore::Open(dir, options);
+    ASSERT_TRUE(opened.has_value()) << opened.error().message();
+    store = std::move(*opened);
+    projections::LedgerOptions ledger_options;
+    ledger_options.key_dir = dir + "/keys";
+    ledger_options.clock = options.clock;
+    auto l = projections::Ledger::Open(store.get(), ledger_options);
+    ASSERT_TRUE(l.has_value()) << l.error().message();
+    ledger = std::move(*l);
+  }
+  void Close() {
+    ledger.reset();
+    if (store) ASSERT_TRUE(store->Close().ok());
+    store.reset();
+  }
+  std::string Run(const std::string& token, const std::string& command, boost::json::object body) {
+    auto caller = ledger->Authenticate(token);
+    EXPECT_TRUE(caller.has_value());
+    if (!caller) return "";
+    auto answer = ledger->Execute(*caller, command, boost::json::value(std::move(body)));
+    EXPECT_TRUE(answer.has_value()) << command << ": " << answer.error().message();
+    if (!answer) return "";
+    const auto* token_field = answer->body.as_object().if_contains("token");
+    return token_field ? std::string(token_field->as_string()) : "";
+  }
+};
+
+TEST(BackupTest, ErasedSubjectStaysErasedAfterRestore) {
+  TempDir tmp("vigie-erasure");
+  const std::string data = tmp / "data";
+  ASSERT_TRUE(eventstore::EventStore::Init(data, "test.example/erasure").has_value());
+  SmallLedger l;
+  l.now->store(At("2013-01-02T09:00:00Z"));
+  ASSERT_NO_FATAL_FAILURE(l.Open(data));
+  auto admin = l.ledger->Bootstrap("test.example/erasure");
+  ASSERT_TRUE(admin.has_value());
+  l.Run(*admin, "register-partner", {{"partner_id", "ville"}, {"name", "Ville"}, {"kind", "local_authority"}});
+  l.Run(*admin, "create-cell",
+        {{"cell_id", "cp"}, {"name", "Cellule partenariale"}, {"kind", "partnership"},
+         {"chairs", boost::json::array{}}, {"members", boost::json::array{"ville"}}, {"confidential", true}});
+  const std::string referent = l.Run(*admin, "enroll-person",
+                                     {{"person_id", "ref"}, {"partner_id", "ville"}, {"display_name", "Référente"},
+                                      {"roles", boost::json::array{"referent"}}});
+  l.Run(referent, "sign-charter", {{"charter_version", "1"}});
+  l.Run(referent, "open-situation",
+        {{"situation_id", "s1"}, {"cell_id", "cp"}, {"pseudonym", "Sujet fictif"}, {"birth_year", 2000},
+         {"referral_source", "education"}, {"reason", "absenteisme"}, {"need_to_know", boost::json::array{"ville"}}});
+  l.now->store(At("2013-06-01T09:00:00Z"));
+  l.Run(referent, "close-situation", {{"situation_id", "s1"}, {"outcome", "sortie_positive"}});
+  ASSERT_EQ(KeyFiles(data + "/keys"), 1u);
+
+  // Backed up by another process while this one holds the store open.
+  auto backup = RunVigie({"backup", "--data", data, "--to", tmp / "b"});
+  ASSERT_EQ(backup.exit_code, 0) << backup.err;
+  EXPECT_EQ(KeyFiles(tmp / "b/keys"), 1u);
+
+  // Three years after closure, retention erases the subject.
+  l.now->store(At("2016-06-02T09:00:00Z"));
+  auto erased = l.ledger->ApplyRetention();
+  ASSERT_TRUE(erased.has_value()) << erased.error().message();
+  ASSERT_EQ(*erased, 1u);
+  EXPECT_EQ(KeyFiles(data + "/keys"), 0u);
+  l.Close();
+
+  // Restored with a clock before the erasure date, so that only the
+  // knowledge of the current store can withhold the key.
+  RestoreOptions options;
+  options.backup_dir = tmp / "b";
+  options.data_dir = data;
+  options.replace = true;
+  options.clock = [] { return At("2014-01-01T00:00:00Z"); };
+  auto restored = RestoreStore(options);
+  ASSERT_TRUE(restored.has_value()) << restored.error().message();
+  EXPECT_EQ(restored->keys_withheld, 1u);
+  EXPECT_EQ(restored->keys, 0u);
+  EXPECT_EQ(restored->erased_by_retention, 0u);
+  EXPECT_EQ(KeyFiles(data + "/keys"), 0u);
+  EXPECT_EQ(KeyFiles(restored->replaced_dir + "/keys"), 0u);
+
+  // The restored situation file shows the subject erased.
+  SmallLedger after;
+  after.now->store(At("2014-01-02T00:00:00Z"));
+  ASSERT_NO_FATAL_FAILURE(after.Open(data));
+  auto caller = after.ledger->Authenticate(referent);
+  ASSERT_TRUE(caller.has_value());
+  auto file = after.ledger->Situation(*caller, "s1", {}, std::string("contrôle après restauration"));
+  ASSERT_TRUE(file.has_value()) << file.error().message();
+  EXPECT_EQ(boost::json::serialize(*file).find("Sujet fictif"), std::string::npos);
+  after.Close();
+}
+
+// Without the current store (lost with its disk), retention at today's
+// date erases again whatever it had erased since the backup.
+TEST(BackupTest, RetentionAtRestoreErasesAgainWhenTheCurrentStoreIsLost) {
+  TempDir tmp("vigie-erasure-lost");
+  const std::string data = tmp / "data";
+  ASSERT_TRUE(eventstore::EventStore::Init(data, "test.example/lost").has_value());
+  SmallLedger l;
+  l.now->store(At("2013-01-02T09:00:00Z"));
+  ASSERT_NO_FATAL_FAILURE(l.Open(data));
+  auto admin = l.ledger->Bootstrap("test.example/lost");
+  ASSERT_TRUE(admin.has_value());
+  l.Run(*admin, "register-partner", {{"partner_id", "ville"}, {"name", "Ville"}, {"kind", "local_authority"}});
+  l.Run(*admin, "create-cell",
+        {{"cell_id", "cp"}, {"name", "Cellule"}, {"kind", "partnership"}, {"chairs", boost::json::array{}},
+         {"members", boost::json::array{"ville"}}, {"confidential", true}});
+  const std::string referent = l.Run(*admin, "enroll-person",
+                                     {{"person_id", "ref"}, {"partner_id", "ville"}, {"display_name", "Référente"},
+                                      {"roles", boost::json::array{"referent"}}});
+  l.Run(referent, "sign-charter", {{"charter_version", "1"}});
+  l.Run(referent, "open-situation",
+        {{"situation_id", "s1"}, {"cell_id", "cp"}, {"pseudonym", "Sujet fictif"}, {"birth_year", 2000},
+         {"referral_source", "education"}, {"reason", "absenteisme"}, {"need_to_know", boost::json::array{"ville"}}});
+  l.Run(referent, "close-situation", {{"situation_id", "s1"}, {"outcome", "sortie_positive"}});
+  l.Close();
+  ASSERT_TRUE(BackupStore(data, tmp / "b").has_value());
+  fs::remove_all(data);
+
+  RestoreOptions options;
+  options.backup_dir = tmp / "b";
+  options.data_dir = data;
+  options.clock = [] { return At("2016-02-01T00:00:00Z"); };
+  auto restored = RestoreStore(options);
+  ASSERT_TRUE(restored.has_value()) << restored.error().message();
+  EXPECT_EQ(restored->erased_by_retention, 1u);
+  EXPECT_EQ(KeyFiles(data + "/keys"), 0u);
+  EXPECT_EQ(RunVigie({"verify", "--data", data}).exit_code, 0);
+}
+
+}  // namespace
+}  // namespace vigie::tools

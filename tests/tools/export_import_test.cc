@@ -1,0 +1,193 @@
+// `vigie export` / `vigie import`: CloudEvents lines that rebuild the same
+// tree, and an import that refuses any edited or malformed line by number
+// and then imports nothing.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include <boost/json.hpp>
+
+#include "eventstore/event_store.h"
+#include "eventstore/merkle_tree.h"
+#include "eventstore/signed_note.h"
+#include "tests/tools/tools_test_support.h"
+#include "tools/cloudevents.h"
+
+namespace vigie::tools {
+namespace {
+
+using testing::RunVigie;
+using testing::TempDir;
+
+class ExportImportTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    export_file_ = tmp_ / "log.jsonl";
+    auto run = RunVigie({"export", "--data", testing::SharedDemoDir()});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    testing::WriteFile(export_file_, run.out);
+    lines_ = testing::Lines(run.out);
+  }
+
+  // Writes the export with line `number` (1-based) replaced by `line`.
+  std::string WithLine(std::size_t number, const std::string& line) {
+    std::string text;
+    for (std::size_t i = 0; i < lines_.size(); ++i) text += (i + 1 == number ? line : lines_[i]) + "\n";
+    const std::string path = tmp_ / ("edited-" + std::to_string(edits_++) + ".jsonl");
+    testing::WriteFile(path, text);
+    return path;
+  }
+
+  // Imports `file` into a new directory: the import must fail naming `line`
+  // and leave nothing behind.
+  void ExpectRefused(const std::string& file, std::size_t line) {
+    const std::string target = tmp_ / ("refused-" + std::to_string(edits_));
+    auto run = RunVigie({"import", "--data", target}, file);
+    EXPECT_EQ(run.exit_code, 1) << run.err;
+    EXPECT_NE(run.err.find("line " + std::to_string(line) + ":"), std::string::npos) << run.err;
+    EXPECT_EQ(testing::Lines(run.err).size(), 1u) << run.err;
+    EXPECT_FALSE(std::filesystem::exists(target));
+    EXPECT_FALSE(std::filesystem::exists(target + ".importing"));
+  }
+
+  TempDir tmp_{"vigie-export"};
+  std::string export_file_;
+  std::vector<std::string> lines_;
+  int edits_ = 0;
+};
+
+TEST_F(ExportImportTest, RoundTripGivesTheSameTree) {
+  auto source = eventstore::EventStore::OpenReadOnly(testing::SharedDemoDir());
+  ASSERT_TRUE(source.has_value());
+  ASSERT_EQ(lines_.size(), (*source)->Size());
+  const std::string target = tmp_ / "imported";
+  auto run = RunVigie({"import", "--data", target}, export_file_);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto summary = boost::json::parse(run.out);
+  EXPECT_EQ(summary.at("root_hash").as_string(), testing::SharedDemoRoot());
+  EXPECT_EQ(summary.at("origin").as_string(), (*source)->origin());
+
+  auto imported = eventstore::EventStore::OpenReadOnly(target);
+  ASSERT_TRUE(imported.has_value());
+  ASSERT_EQ((*imported)->Size(), (*source)->Size());
+  for (std::uint64_t p : {std::uint64_t{0}, (*source)->Size() / 2, (*source)->Size() - 1}) {
+    EXPECT_EQ((*imported)->Read(p)->record, (*source)->Read(p)->record) << p;
+  }
+  EXPECT_NE((*imported)->VerifierKey(), (*source)->VerifierKey()) << "an import signs with a key of its own";
+  auto verify = RunVigie({"verify", "--data", target});
+  EXPECT_EQ(verify.exit_code, 0) << verify.err;
+}
+
+TEST_F(ExportImportTest, LinesAreCloudEvents) {
+  const auto first = boost::json::parse(lines_.front()).as_object();
+  EXPECT_EQ(first.at("specversion").as_string(), "1.0");
+  EXPECT_EQ(first.at("datacontenttype").as_string(), "application/json");
+  EXPECT_EQ(first.at("vigieposition").to_number<int>(), 0);
+  EXPECT_TRUE(first.at("source").as_string().starts_with("demo.vigie.example/zsp-montreynaud/"));
+  EXPECT_EQ(first.at("id").as_string().size(), 36u);
+  EXPECT_TRUE(first.at("data").is_object());
+  for (const auto& kv : first) {
+    for (char c : std::string_view(kv.key())) EXPECT_TRUE((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) << kv.key();
+  }
+}
+
+TEST_F(ExportImportTest, PartialExportFromAPosition) {
+  auto run = RunVigie({"export", "--data", testing::SharedDemoDir(), "--from", "100"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto lines = testing::Lines(run.out);
+  ASSERT_EQ(lines.size(), lines_.size() - 100);
+  EXPECT_EQ(lines.front(), lines_[100]);
+  EXPECT_EQ(RunVigie({"export", "--data", testing::SharedDemoDir(), "--from", "999999"}).exit_code, 2);
+  // An import starts at position 0.
+  testing::WriteFile(tmp_ / "partial.jsonl", run.out);
+  ExpectRefused(tmp_ / "partial.jsonl", 1);
+}
+
+TEST_F(ExportImportTest, EditedPayloadIsRefusedWithItsLine) {
+  auto event = boost::json::parse(lines_[41]).as_object();
+  event["data"].as_object()["edited"] = true;
+  ExpectRefused(WithLine(42, boost::json::serialize(event)), 42);
+}
+
+TEST_F(ExportImportTest, EditedRecordBytesAreRefused) {
+  auto event = boost::json::parse(lines_[99]).as_object();
+  auto bytes = note::Base64Decode(event["vigierecord"].as_string());
+  ASSERT_TRUE(bytes.has_value());
+  (*bytes)[bytes->size() / 2] ^= 0x01;
+  event["vigierecord"] = note::Base64Encode(*bytes);
+  ExpectRefused(WithLine(100, boost::json::serialize(event)), 100);
+  // ... even with a leaf hash recomputed to match: the attributes still disagree, or the record does not verify.
+  event["vigieleafhash"] = merkle::ToHex(merkle::HashLeaf(*bytes));
+  ExpectRefused(WithLine(100, boost::json::serialize(event)), 100);
+}
+
+TEST_F(ExportImportTest, EachEditedAttributeIsRefused) {
+  const auto original = boost::json::parse(lines_[7]).as_object();
+  const std::vector<std::pair<std::string, boost::json::value>> edits = {
+      {"specversion", "0.3"},
+      {"id", "00000000-0000-4000-8000-000000000000"},
+      {"source", "elsewhere.example/log/partner-x"},
+      {"type", "SubjectErased"},
+      {"time", "2013-01-01T00:00:00Z"},
+      {"datacontenttype", "text/plain"},
+      {"vigieposition", 8},
+      {"vigierecordedat", "2012-12-31T23:00:00Z"},
+      {"vigieleafhash", std::string(64, '0')},
+      {"vigierecord", "not base64!"},
+      {"vigieextra", 1},
+  };
+  for (const auto& [name, value] : edits) {
+    auto event = original;
+    event[name] = value;
+    SCOPED_TRACE(name);
+    ExpectRefused(WithLine(8, boost::json::serialize(event)), 8);
+  }
+  auto missing = original;
+  missing.erase("time");
+  ExpectRefused(WithLine(8, boost::json::serialize(missing)), 8);
+}
+
+TEST_F(ExportImportTest, MalformedAndMissingLinesAreRefused) {
+  ExpectRefused(WithLine(3, "{\"specversion\": \"1.0\""), 3);
+  ExpectRefused(WithLine(5, "[1, 2, 3]"), 5);
+  // A line dropped: the next one is out of place.
+  std::string text;
+  for (std::size_t i = 0; i < lines_.size(); ++i) {
+    if (i != 10) text += lines_[i] + "\n";
+  }
+  testing::WriteFile(tmp_ / "gap.jsonl", text);
+  ExpectRefused(tmp_ / "gap.jsonl", 11);
+  // The bad line is the last one: still nothing imported.
+  ExpectRefused(WithLine(lines_.size(), "{}"), lines_.size());
+}
+
+TEST_F(ExportImportTest, ImportUsageErrors) {
+  TempDir dir("vigie-import");
+  ASSERT_EQ(RunVigie({"init", "--data", dir / "data", "--origin", "x.example/log"}).exit_code, 0);
+  auto run = RunVigie({"import", "--data", dir / "data"}, export_file_);
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_NE(run.err.find("not empty"), std::string::npos) << run.err;
+  auto wrong_origin = RunVigie({"import", "--data", dir / "other", "--origin", "x.example/log"}, export_file_);
+  EXPECT_EQ(wrong_origin.exit_code, 1);
+  EXPECT_NE(wrong_origin.err.find("line 1:"), std::string::npos) << wrong_origin.err;
+  testing::WriteFile(dir / "empty.jsonl", "");
+  EXPECT_EQ(RunVigie({"import", "--data", dir / "empty"}, dir / "empty.jsonl").exit_code, 1);
+}
+
+TEST(CloudEventsTest, ParseGivesBackTheRecord) {
+  auto store = eventstore::EventStore::OpenReadOnly(testing::SharedDemoDir());
+  ASSERT_TRUE(store.has_value());
+  auto event = (*store)->Read(5);
+  ASSERT_TRUE(event.has_value());
+  auto cloud = ToCloudEvent(*event, (*store)->origin());
+  ASSERT_TRUE(cloud.has_value()) << cloud.error().message();
+  auto parsed = ParseCloudEvent(boost::json::serialize(*cloud));
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().message();
+  EXPECT_EQ(parsed->position, 5u);
+  EXPECT_EQ(parsed->origin, (*store)->origin());
+  EXPECT_EQ(parsed->record, event->record);
+  EXPECT_FALSE(ParseCloudEvent(std::string(kMaxCloudEventLineBytes + 1, ' ')).has_value());
+}
+
+}  // namespace
+}  // namespace vigie::tools
