@@ -27,11 +27,13 @@ std::string Escape(std::string_view value) {
   return out;
 }
 
-// Shortest text that reads back as the same double: "0.1", not "0.10000000000000001".
+// Shortest fixed-point text that reads back as the same double: "0.0005",
+// not "5e-04" nor "0.00050000000000000001". Values here stay well below 1e30.
 std::string Number(double value) {
-  char text[32];
-  auto [end, ec] = std::to_chars(text, text + sizeof text, value);
-  return std::string(text, ec == std::errc() ? end : text);
+  char text[64];
+  std::to_chars_result result = std::to_chars(text, text + sizeof text, value, std::chars_format::fixed);
+  if (result.ec != std::errc()) result = std::to_chars(text, text + sizeof text, value);
+  return std::string(text, result.ptr);
 }
 
 void Family(std::string& out, std::string_view name, std::string_view type, std::string_view help) {

@@ -59,7 +59,7 @@ inline constexpr SetupStep kSetupScript[] = {
     {"maire", "sign-charter", R"({"charter_version":"2013-1"})"},
     {"agent-police", "share-information",
      R"({"info_id":"info-1","cell_id":"cellule-securite","topic":"occupation_halls","neighbourhood":"Montreynaud",)"
-     R"("summary":"Occupation du hall 12 rue Mallarmé","sensitivity":"restricted","occurred_at":"2013-05-30T21:00:00Z"})"},
+     R"("summary":"Occupation du hall 12 rue Mallarmé","sensitivity":"restricted"})"},
     {"referent", "open-situation",
      R"({"situation_id":"situation-1","cell_id":"cellule-suivi","pseudonym":"Jeune A","birth_year":1998,)"
      R"("referral_source":"education","reason":"absenteisme","need_to_know":["mairie","education"]})"},
@@ -70,11 +70,11 @@ inline constexpr SetupStep kSetupScript[] = {
     {"referent", "plan-control",
      R"({"control_id":"controle-1","cell_id":"cellule-securite","planned_for":"2013-06-12T20:00:00Z",)"
      R"("place":"Hall 12","services":["police","bailleur"],"objectives":"Occupation des halls"})"},
-    {"referent", "adopt-priority", R"({"priority_id":"priorite-1","number":1,"title":"Tranquillité des halls"})"},
-    {"referent", "record-commitment",
+    {"maire", "adopt-priority", R"({"priority_id":"priorite-1","number":1,"title":"Tranquillité des halls"})"},
+    {"maire", "record-commitment",
      R"({"commitment_id":"engagement-1","priority_id":"priorite-1","partner_id":"bailleur",)"
      R"("text":"Vidéoprotection des halls","due":"2013-12-31T00:00:00Z"})"},
-    {"referent", "define-indicator",
+    {"admin", "define-indicator",
      R"({"indicator_id":"indicateur-1","name":"Interventions","kind":"activity","unit":"interventions",)"
      R"("source_partner":"police","category":"4001-01","per_thousand":true})"},
 };

@@ -1,6 +1,5 @@
 #include "tests/server/fake_ledger.h"
 
-#include <thread>
 
 namespace vigie::server::testing {
 namespace {
@@ -15,7 +14,7 @@ bool IsAuditor(const Caller& caller) {
   return false;
 }
 
-json::object EventJson(std::uint64_t position, const FakeEvent& event) {
+json::object EventJson(std::uint64_t position, const FakeEvent& event, std::size_t padding) {
   json::object e;
   e["position"] = position;
   e["stream"] = event.stream;
@@ -24,13 +23,26 @@ json::object EventJson(std::uint64_t position, const FakeEvent& event) {
   e["recorded_at"] = "2024-01-01T00:00:00Z";
   e["occurred_at"] = "2024-01-01T00:00:00Z";
   e["actor"] = json::object{{"person", "admin"}, {"partner", "prefecture"}, {"role", "admin"}};
-  e["payload"] = json::object{};
+  e["payload"] = padding == 0 ? json::object{} : json::object{{"padding", std::string(padding, 'x')}};
   e["record"] = "";
   e["leaf_hash"] = "00";
   return e;
 }
 
 }  // namespace
+
+void FakeLedger::Hold() {
+  std::lock_guard lock(hold_mutex_);
+  held_ = true;
+}
+
+void FakeLedger::Release() {
+  {
+    std::lock_guard lock(hold_mutex_);
+    held_ = false;
+  }
+  released_.notify_all();
+}
 
 void FakeLedger::FailNextCommand(Status status) {
   std::lock_guard lock(mutex_);
@@ -81,8 +93,10 @@ Result<projections::CommandAnswer> FakeLedger::Execute(const Caller& caller, std
     last.command = command;
     last.body = body;
   });
-  if (auto delay = command_delay_ms_.load(); delay > 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+  ++commands_started_;
+  {
+    std::unique_lock lock(hold_mutex_);
+    released_.wait(lock, [this] { return !held_; });
   }
   {
     std::lock_guard lock(mutex_);
@@ -119,7 +133,7 @@ Result<json::value> FakeLedger::Events(const Caller& caller, std::uint64_t from,
   if (!IsAuditor(caller)) return Fail(PermissionDenied("auditors only"));
   json::array events;
   std::uint64_t position = from;
-  for (const FakeEvent& event : store_.EventsFrom(from, limit)) events.push_back(EventJson(position++, event));
+  for (const FakeEvent& event : store_.EventsFrom(from, limit)) events.push_back(EventJson(position++, event, event_padding_));
   return json::object{{"events", std::move(events)}, {"next", position}};
 }
 

@@ -5,6 +5,7 @@
 // passed. Events come from a FakeEventStore. Thread-safe.
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -39,8 +40,13 @@ class FakeLedger : public projections::Ledger {
 
   // The next Execute fails with this status (once).
   void FailNextCommand(Status status);
-  // Every Execute sleeps this long first (a slow fsync).
-  void SetCommandDelay(std::chrono::milliseconds delay) { command_delay_ms_ = delay.count(); }
+  // While held, every Execute waits (a long fsync) until Release().
+  void Hold();
+  void Release();
+  // Commands that entered Execute (including those held).
+  int commands_started() const { return commands_started_; }
+  // Events answered by Events() carry a payload of this many bytes.
+  void SetEventPadding(std::size_t bytes) { event_padding_ = bytes; }
   LastCall last() const;
   int calls() const { return calls_; }  // every method but Authenticate and CheckAuditor
   int authentications() const { return authentications_; }
@@ -80,7 +86,11 @@ class FakeLedger : public projections::Ledger {
   FakeEventStore& store_;
   mutable std::atomic<int> calls_{0};
   mutable std::atomic<int> authentications_{0};
-  std::atomic<std::int64_t> command_delay_ms_{0};
+  std::atomic<int> commands_started_{0};
+  std::atomic<std::size_t> event_padding_{0};
+  std::mutex hold_mutex_;  // guards held_
+  std::condition_variable released_;
+  bool held_ = false;
   mutable std::mutex mutex_;  // guards last_, fail_next_
   mutable LastCall last_;
   std::optional<Status> fail_next_;

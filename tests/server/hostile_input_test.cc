@@ -24,14 +24,14 @@ class HostileInputTest : public RouterTest {
 };
 
 TEST_F(HostileInputTest, DotSegmentsAreNoRoute) {
-  for (std::string target : {"/v1/cells/..", "/v1/cells/.", "/v1/cells/%2e%2e", "/v1/cells/%2E.",
+  for (const std::string& target : std::vector<std::string>{"/v1/cells/..", "/v1/cells/.", "/v1/cells/%2e%2e", "/v1/cells/%2E.",
                              "/v1/../v1/me", "/v1/streams/..", "/v1/situations/%2e"}) {
     Refused(Get(target, kMemberToken), 404);
   }
 }
 
 TEST_F(HostileInputTest, IdsWithSlashNulOrUnicodeAreRefused) {
-  for (std::string id : {"a%2Fb", "a%2fb", "%2F", "a%00b", "caf%C3%A9", "%FF", "%C0%AF", "A", "a%20b",
+  for (const std::string& id : std::vector<std::string>{"a%2Fb", "a%2fb", "%2F", "a%00b", "caf%C3%A9", "%FF", "%C0%AF", "A", "a%20b",
                          "a%", "a%zz", std::string(65, 'a'), "_a", "%E2%80%AE"}) {
     Response response = Refused(Get("/v1/cells/" + id, kMemberToken), 400);
     EXPECT_EQ(Json(response).at("parameter").as_string(), "id") << id;
@@ -40,7 +40,7 @@ TEST_F(HostileInputTest, IdsWithSlashNulOrUnicodeAreRefused) {
 }
 
 TEST_F(HostileInputTest, ExtraOrEmptySegmentsAreNoRoute) {
-  for (std::string target : {"/v1/cells/a/b", "/v1/cells/", "//v1/cells", "/v1//cells", "/v1/me/",
+  for (const std::string& target : std::vector<std::string>{"/v1/cells/a/b", "/v1/cells/", "//v1/cells", "/v1//cells", "/v1/me/",
                              "*", "http://evil.example/v1/me", "v1/me", ""}) {
     Refused(Get(target, kMemberToken), 404);
   }
@@ -68,7 +68,7 @@ TEST_F(HostileInputTest, QueryTricksAreRefusedNamingTheParameter) {
 }
 
 TEST_F(HostileInputTest, MalformedBodiesAre400AndReachNothing) {
-  for (std::string body : {"", "{", "[1,2]", "\"x\"", "null", "{\"a\":1,}", "{\"a\":1}{\"b\":2}",
+  for (const std::string& body : std::vector<std::string>{"", "{", "[1,2]", "\"x\"", "null", "{\"a\":1,}", "{\"a\":1}{\"b\":2}",
                            "{\"a\":\"\xFF\xFE\"}", "{\"a\":1,\"a\":2}", "{\"a\":\"\\ud800\"}",
                            std::string("{\"a\":\"x\0y\"}", 12)}) {
     Refused(Post("/v1/commands/retire-partner", body), 400);
@@ -108,7 +108,7 @@ TEST_F(HostileInputTest, UnknownFieldsWrongTypesAndHugeNumbersReachTheLedger) {
 }
 
 TEST_F(HostileInputTest, OverlongOrStrangeTokensAre401WithoutLookup) {
-  for (std::string token : {std::string(513, 'a'), std::string("a b"), std::string("tok\xC3\xA9n"),
+  for (const std::string& token : std::vector<std::string>{std::string(513, 'a'), std::string("a b"), std::string("tok\xC3\xA9n"),
                             std::string("=abc"), std::string("abc=def")}) {
     Request request = Get("/v1/me");
     request.headers.emplace_back("Authorization", "Bearer " + token);
@@ -119,7 +119,7 @@ TEST_F(HostileInputTest, OverlongOrStrangeTokensAre401WithoutLookup) {
 }
 
 TEST_F(HostileInputTest, StrangeMethodsAre405) {
-  for (std::string method : {"BREW", "PUT", "HEAD", "OPTIONS", "get"}) {
+  for (const std::string& method : std::vector<std::string>{"BREW", "PUT", "HEAD", "OPTIONS", "get"}) {
     Request request = Get("/v1/me", kMemberToken);
     request.method = method;
     Response response = Refused(request, 405);

@@ -189,8 +189,12 @@ TEST_F(RouterEndpointTest, CommandFailuresMapThroughProblem) {
     ledger_.FailNextCommand(c.status);
     Response response = Handle(Post("/v1/commands/retire-partner", R"({"partner_id":"a"})"));
     auto body = ExpectProblem(response, c.http);
-    if (c.http < 500) EXPECT_EQ(body.at("detail").as_string(), c.status.message());
-    if (c.http == 429 || c.http == 503) EXPECT_EQ(response.Header("Retry-After"), "1");
+    if (c.http < 500) {
+      EXPECT_EQ(body.at("detail").as_string(), c.status.message());
+    }
+    if (c.http == 429 || c.http == 503) {
+      EXPECT_EQ(response.Header("Retry-After"), "1");
+    }
     if (c.http == 500) {
       EXPECT_EQ(body.at("detail").as_string().find("rocksdb"), json::string::npos);
       EXPECT_NE(response.log_note.find("rocksdb"), std::string::npos);
@@ -256,7 +260,7 @@ TEST_F(RouterEndpointTest, StreamPassesItsNameAndPage) {
 }
 
 TEST_F(RouterEndpointTest, StreamNamesAreChecked) {
-  for (std::string bad : {"Partner-x", "a%2Fb", "a%00", "%C3%A9", "-a", std::string(201, 'a')}) {
+  for (const std::string& bad : std::vector<std::string>{"Partner-x", "a%2Fb", "a%00", "%C3%A9", "-a", std::string(201, 'a')}) {
     auto body = ExpectProblem(Handle(Get("/v1/streams/" + bad, kAuditorToken)), 400);
     EXPECT_EQ(body.at("parameter").as_string(), "stream") << bad;
   }
@@ -371,7 +375,7 @@ TEST_F(RouterEndpointTest, EvaluationAsJsonAndHtml) {
 }
 
 TEST_F(RouterEndpointTest, EvaluationChecksYearAndFormat) {
-  for (std::string bad : {"13", "abcd", "20130", "1899", "-201", "2013.5"}) {
+  for (const std::string& bad : std::vector<std::string>{"13", "abcd", "20130", "1899", "-201", "2013.5"}) {
     auto body = ExpectProblem(Handle(Get("/v1/evaluations/" + bad, kMemberToken)), 400);
     EXPECT_EQ(body.at("parameter").as_string(), "year") << bad;
   }
