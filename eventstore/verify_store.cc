@@ -8,11 +8,13 @@
 // their size: signature by the store's key, origin, and root; consecutive
 // checkpoints are also checked for consistency with a proof.
 //
-// The other families (indexes, commands, checkpoints, the header) are then
-// read end to end through RocksDB, which checks the checksum of every block
-// it reads: a flipped byte in any table file is reported, not only one in
-// the log or the tree. (Their contents are derived from the log; a rewrite
-// that keeps RocksDB's checksums valid is not this pass's to find.)
+// Then RocksDB checks the checksum of every block of every table file, so a
+// flipped byte in the families read only through RocksDB (indexes,
+// commands, checkpoints, the header) is reported too, not only one in the
+// log or the tree. (Their contents are derived from the log; a rewrite that
+// keeps RocksDB's checksums valid is not this pass's to find.) It reads the
+// files block by block, without decoding entries: about a tenth of the time
+// of iterating those families.
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -148,9 +150,9 @@ struct Verifier {
   }
 };
 
-// Reads every family the Verifier does not, for RocksDB's block checksums.
-// Returns the first damaged family's problem, or an empty string.
-Result<std::string> ReadOtherFamilies(const std::string& dir) {
+// RocksDB's checksum of every block of every live table file. Returns the
+// first damage found, or an empty string.
+Result<std::string> CheckTableChecksums(const std::string& dir) {
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (int f = 0; f < layout::kFamilyCount; ++f) {
     families.emplace_back(layout::FamilyName(f), rocksdb::ColumnFamilyOptions());
@@ -166,23 +168,15 @@ Result<std::string> ReadOtherFamilies(const std::string& dir) {
     return Fail(s.IsCorruption() ? DataLoss(std::move(message)) : Internal(std::move(message)));
   }
   std::unique_ptr<rocksdb::DB> db(raw);
-  std::string problem;
-  for (int f = 0; f < layout::kFamilyCount && problem.empty(); ++f) {
-    if (f == layout::kLog || f == layout::kTree) continue;  // the Verifier read them
-    rocksdb::ReadOptions ro;
-    ro.fill_cache = false;
-    ro.readahead_size = 2 << 20;
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(ro, handles[static_cast<std::size_t>(f)]));
-    for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      // Reading each block is the check; the entries themselves are unused.
-    }
-    if (!it->status().ok()) {
-      problem = std::string("the ") + layout::FamilyName(f) + " family is damaged: " + it->status().ToString();
-    }
-  }
+  rocksdb::ReadOptions ro;
+  ro.fill_cache = false;
+  ro.readahead_size = 2 << 20;
+  s = db->VerifyChecksum(ro);
   for (auto* h : handles) (void)db->DestroyColumnFamilyHandle(h);
   (void)db->Close();
-  return problem;
+  if (s.IsCorruption()) return "a table file of the store is damaged: " + s.ToString();
+  if (!s.ok()) return Fail(Internal("checking the store's checksums: " + s.ToString()));
+  return std::string();
 }
 
 }  // namespace
@@ -201,10 +195,10 @@ Result<VerifyReport> VerifyStore(const std::string& dir, const ProgressFn& progr
   }
   store->reset();
   if (!verifier.report.ok()) return verifier.report;
-  auto other = ReadOtherFamilies(dir);
-  if (!other) return Fail(other.error());
-  // No position: an index block holds entries of many positions.
-  verifier.report.problem = std::move(*other);
+  auto damage = CheckTableChecksums(dir);
+  if (!damage) return Fail(damage.error());
+  // No position: a block holds entries of many positions and families.
+  verifier.report.problem = std::move(*damage);
   return verifier.report;
 }
 

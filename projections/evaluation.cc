@@ -251,7 +251,9 @@ Result<json::value> EvaluationView(const ViewScope& scope, const Caller& caller,
     return Fail(PermissionDenied(
         "the evaluation is read by the evaluation committee, the referent, chairs and auditors"));
   }
-  return EvaluationBody(scope.shown, year, checkpoint);
+  Result<json::value> body = EvaluationBody(scope.shown, year, checkpoint);
+  if (body) body->as_object()["as_of"] = TimeJson(scope.shown_time_ns);
+  return body;
 }
 
 }  // namespace vigie::projections

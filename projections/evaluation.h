@@ -23,7 +23,8 @@
 //     day of it); status/comment of the year's latest evaluation, null if
 //     none,
 //   by_partner {partner_id: {met, partially_met, not_met, dropped}},
-//   checkpoint: the signed note of as_of_position.
+//   checkpoint: the signed note of as_of_position,
+//   as_of (EvaluationView only): when the state shown was current.
 //
 // What the committee never sees: a pseudonym, a birth year or a note text
 // (the state holds them sealed and nothing here opens them); nor free text
@@ -52,7 +53,9 @@ inline constexpr int kMaxEvaluationYear = 2261;
 Result<boost::json::value> EvaluationBody(const State& shown, int year,
                                           const std::string& checkpoint);
 
-// The same for a caller: kPermissionDenied unless CanReadEvaluation.
+// The same for a caller, plus `as_of`: the instant the state shown was
+// current ("as known on"), RFC 3339. kPermissionDenied unless
+// CanReadEvaluation.
 Result<boost::json::value> EvaluationView(const ViewScope& scope, const Caller& caller, int year,
                                           const std::string& checkpoint);
 

@@ -11,6 +11,7 @@
 
 #include "projections/french_format.h"
 #include "projections/html_escape.h"
+#include "projections/rfc3339.h"
 #include "projections/svg_chart.h"
 
 namespace vigie::projections {
@@ -150,8 +151,12 @@ std::string Header(const Ctx& c) {
   const std::string year = c.root.contains("year") ? json::serialize(c.root.at("year")) : "–";
   std::string h = "<header><h1>Rapport d'évaluation " + E(year) + " — " +
                   E(Or(StringAt(territory, "name"))) + "</h1>";
-  h += "<p>Bilan de l'année " + E(year) +
-       " tel qu'il était connu au journal de taille <strong>" +
+  std::string known_on;
+  if (Result<std::int64_t> t = ParseRfc3339(StringAt(c.root, "as_of")); t) {
+    known_on = " le " + FormatDateFr(*t) + ",";
+  }
+  h += "<p>Bilan de l'année " + E(year) + " tel qu'il était connu" + E(known_on) +
+       " au journal de taille <strong>" +
        E(json::serialize(c.root.contains("as_of_position") ? c.root.at("as_of_position")
                                                            : json::value(nullptr))) +
        "</strong> (voir « Intégrité »). Ce rapport ne contient que des données agrégées : "

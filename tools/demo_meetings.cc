@@ -3,6 +3,7 @@
 // committee at its installation and every semester, one emergency meeting
 // after the night of 14 July, and the evaluation committee in February
 // 2014. Decisions are taken at them and completed (or not) by their owners.
+#include <algorithm>
 #include <array>
 
 #include "tools/demo_script.h"
@@ -77,6 +78,8 @@ boost::json::array Attendees(Dice& dice, std::initializer_list<std::string_view>
     if (dice.Chance(80)) out.emplace_back(chair);
   }
   for (const std::string& m : members) {
+    const bool also_chair = std::find(chairs.begin(), chairs.end(), m) != chairs.end();
+    if (also_chair) continue;  // a chairing partner attends once
     if (m == "ddsp" || dice.Chance(percent_present)) out.emplace_back(m);
   }
   return out;

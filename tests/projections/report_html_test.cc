@@ -124,6 +124,20 @@ TEST_F(ReportHtmlTest, IntegritySectionHasCheckpointAndCommands) {
   EXPECT_NE(html_->find("vigie proof --data DIR"), std::string::npos);
 }
 
+TEST_F(ReportHtmlTest, SaysWhenItWasKnown) {
+  const ZspScenario scenario = BuildZspScenario();
+  const State state = scenario.FoldTo(scenario.size_before_late_item);
+  const ViewScope scope{state, state, T("2014-02-15T10:00:00Z")};
+  auto evaluation = EvaluationView(scope, Evaluator(), 2013, kCheckpoint);
+  ASSERT_TRUE(evaluation.has_value());
+  EXPECT_EQ(evaluation->at("as_of").as_string(), "2014-02-15T10:00:00Z");
+  const std::string page = RenderEvaluationHtml(*evaluation);
+  EXPECT_NE(page.find("connu le 15 février 2014, au journal de taille <strong>" +
+                      std::to_string(scenario.size_before_late_item) + "</strong>"),
+            std::string::npos);
+  EXPECT_NE(page.find("data-key=\"information_shared\">7<"), std::string::npos);
+}
+
 TEST_F(ReportHtmlTest, NoPersonalData) {
   for (std::string_view secret : {kPseudonymS1, kBirthYearS1, kNoteS1, kPseudonymS4}) {
     EXPECT_EQ(html_->find(secret), std::string::npos) << secret;

@@ -12,6 +12,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -87,24 +88,27 @@ class Client {
   }
 
   // Waits for the server to close: true when the connection ended within
-  // `within` (EOF or reset), reading and discarding any bytes before.
+  // `within` (EOF or reset), reading and discarding any bytes before. On
+  // false the connection is left open (no stream timeout is used, which
+  // would close the client's own socket).
   bool ClosedWithin(std::chrono::milliseconds within) {
-    auto deadline = Clock::now() + within;
-    while (Clock::now() < deadline) {
+    const auto deadline = Clock::now() + within;
+    while (true) {
       char chunk[4096];
-      stream_.expires_after(deadline - Clock::now());
       beast::error_code result;
-      bool done = false;
-      stream_.async_read_some(net::buffer(chunk), [&](beast::error_code e, std::size_t) {
+      net::steady_timer timer(io_, deadline);
+      stream_.socket().async_read_some(net::buffer(chunk), [&](beast::error_code e, std::size_t) {
         result = e;
-        done = true;
+        timer.cancel();
+      });
+      timer.async_wait([&](beast::error_code e) {
+        if (!e) stream_.socket().cancel();
       });
       io_.restart();
       io_.run();
-      if (done && result == beast::error::timeout) return false;
-      if (done && result) return true;
+      if (result == net::error::operation_aborted) return false;  // the deadline came first
+      if (result) return true;
     }
-    return false;
   }
 
  private:

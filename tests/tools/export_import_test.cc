@@ -123,22 +123,23 @@ TEST_F(ExportImportTest, EditedRecordBytesAreRefused) {
 
 TEST_F(ExportImportTest, EachEditedAttributeIsRefused) {
   const auto original = boost::json::parse(lines_[7]).as_object();
-  const std::vector<std::pair<std::string, boost::json::value>> edits = {
-      {"specversion", "0.3"},
-      {"id", "00000000-0000-4000-8000-000000000000"},
-      {"source", "elsewhere.example/log/partner-x"},
-      {"type", "SubjectErased"},
-      {"time", "2013-01-01T00:00:00Z"},
-      {"datacontenttype", "text/plain"},
-      {"vigieposition", 8},
-      {"vigierecordedat", "2012-12-31T23:00:00Z"},
-      {"vigieleafhash", std::string(64, '0')},
-      {"vigierecord", "not base64!"},
-      {"vigieextra", 1},
+  // attribute, and its new value as JSON text
+  const std::vector<std::pair<std::string, std::string>> edits = {
+      {"specversion", R"("0.3")"},
+      {"id", R"("00000000-0000-4000-8000-000000000000")"},
+      {"source", R"("elsewhere.example/log/partner-x")"},
+      {"type", R"("SubjectErased")"},
+      {"time", R"("2013-01-01T00:00:00Z")"},
+      {"datacontenttype", R"("text/plain")"},
+      {"vigieposition", "8"},
+      {"vigierecordedat", R"("2012-12-31T23:00:00Z")"},
+      {"vigieleafhash", "\"" + std::string(64, '0') + "\""},
+      {"vigierecord", R"("not base64!")"},
+      {"vigieextra", "1"},
   };
   for (const auto& [name, value] : edits) {
     auto event = original;
-    event[name] = value;
+    event[name] = boost::json::parse(value);
     SCOPED_TRACE(name);
     ExpectRefused(WithLine(8, boost::json::serialize(event)), 8);
   }
