@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <string_view>
+#include <unordered_map>
 
 #include <boost/json.hpp>
 
@@ -64,21 +66,56 @@ bool InCell(const std::optional<std::string>& cell, const std::string& cell_id) 
   return !cell || *cell == cell_id;
 }
 
-void CountInformation(const State& s, const PeriodIndex& index,
-                      const std::optional<std::string>& cell, std::vector<DerivedIndicators>& out) {
-  const std::size_t none = index.size();
-  for (const auto& [id, item] : s.information) {
-    if (!InCell(cell, item.cell_id)) continue;
-    if (std::size_t p = index.Find(item.shared.occurred_at_ns); p != none) ++out[p].information_shared;
-    std::optional<std::int64_t> first;
-    for (const std::string& analysis_id : item.analysis_ids) {
-      auto a = s.analyses.find(analysis_id);
-      if (a == s.analyses.end()) continue;
-      const std::int64_t t = a->second.recorded.occurred_at_ns;
-      if (!first || t < *first) first = t;
+// Earliest occurred_at per id, filled in one pass over a collection so that
+// no entity needs a lookup by string in an ordered map (the cost that
+// dominates on large states).
+using EarliestById = std::unordered_map<std::string_view, std::int64_t>;
+
+void KeepEarliest(EarliestById& earliest, std::string_view id, std::int64_t t) {
+  auto [it, inserted] = earliest.try_emplace(id, t);
+  if (!inserted && t < it->second) it->second = t;
+}
+
+EarliestById FirstAnalysisByItem(const State& s) {
+  EarliestById first;
+  first.reserve(s.analyses.size());
+  for (const auto& [id, analysis] : s.analyses) {
+    for (const std::string& info_id : analysis.info_ids) {
+      KeepEarliest(first, info_id, analysis.recorded.occurred_at_ns);
     }
-    if (first) {
-      if (std::size_t p = index.Find(*first); p != none) ++out[p].information_analysed;
+  }
+  return first;
+}
+
+EarliestById FirstDecisionBySituation(const State& s) {
+  EarliestById first;
+  for (const auto& [id, decision] : s.decisions) {
+    if (!decision.situation_id.empty()) {
+      KeepEarliest(first, decision.situation_id, decision.recorded.occurred_at_ns);
+    }
+  }
+  return first;
+}
+
+// Counts the items, and notes for each situation its earliest item shared
+// at or before its first decision.
+void CountInformation(const State& s, const PeriodIndex& index,
+                      const std::optional<std::string>& cell, const EarliestById& first_decision,
+                      std::vector<DerivedIndicators>& out, EarliestById& first_item) {
+  const std::size_t none = index.size();
+  const EarliestById first_analysis = FirstAnalysisByItem(s);
+  for (const auto& [id, item] : s.information) {
+    const std::int64_t t = item.shared.occurred_at_ns;
+    if (!item.situation_id.empty()) {
+      auto decided = first_decision.find(item.situation_id);
+      if (decided != first_decision.end() && t <= decided->second) {
+        KeepEarliest(first_item, item.situation_id, t);
+      }
+    }
+    if (!InCell(cell, item.cell_id)) continue;
+    if (std::size_t p = index.Find(t); p != none) ++out[p].information_shared;
+    if (auto a = first_analysis.find(id); a != first_analysis.end()) {
+      if (std::size_t p = index.Find(a->second); p != none) ++out[p].information_analysed;
     }
   }
 }
@@ -111,7 +148,8 @@ void CountControls(const State& s, const PeriodIndex& index, const std::optional
 }
 
 void CountSituations(const State& s, const PeriodIndex& index,
-                     const std::optional<std::string>& cell, std::vector<DerivedIndicators>& out,
+                     const std::optional<std::string>& cell, const EarliestById& first_decision,
+                     const EarliestById& first_item, std::vector<DerivedIndicators>& out,
                      std::vector<std::vector<double>>& days_to_first_decision) {
   const std::size_t none = index.size();
   RangeCounter active(index.size());
@@ -127,25 +165,13 @@ void CountSituations(const State& s, const PeriodIndex& index,
     }
     active.Add(index.FirstEndingAfter(opened), active_until);
 
-    std::optional<std::int64_t> first_decision;
-    for (const std::string& decision_id : situation.decision_ids) {
-      auto d = s.decisions.find(decision_id);
-      if (d == s.decisions.end()) continue;
-      const std::int64_t t = d->second.recorded.occurred_at_ns;
-      if (!first_decision || t < *first_decision) first_decision = t;
-    }
-    if (!first_decision) continue;
-    const std::size_t p = index.Find(*first_decision);
+    auto decided = first_decision.find(id);
+    if (decided == first_decision.end()) continue;
+    const std::size_t p = index.Find(decided->second);
     if (p == none) continue;
-    std::optional<std::int64_t> start;
-    for (const std::string& info_id : situation.info_ids) {
-      auto i = s.information.find(info_id);
-      if (i == s.information.end()) continue;
-      const std::int64_t t = i->second.shared.occurred_at_ns;
-      if (t <= *first_decision && (!start || t < *start)) start = t;
-    }
-    const std::int64_t from = start.value_or(opened);
-    days_to_first_decision[p].push_back(static_cast<double>(*first_decision - from) / kNsPerDay);
+    auto item = first_item.find(id);
+    const std::int64_t from = item == first_item.end() ? opened : item->second;
+    days_to_first_decision[p].push_back(static_cast<double>(decided->second - from) / kNsPerDay);
   }
   const std::vector<std::int64_t> totals = active.Totals();
   for (std::size_t p = 0; p < totals.size(); ++p) out[p].situations_active = totals[p];
@@ -219,9 +245,11 @@ std::vector<DerivedIndicators> ComputeDerived(const State& state,
   const PeriodIndex index(periods);
   std::vector<std::vector<double>> days(periods.size());
   std::vector<std::vector<double>> attendance(periods.size());
-  CountInformation(state, index, cell, out);
+  const EarliestById first_decision = FirstDecisionBySituation(state);
+  EarliestById first_item;
+  CountInformation(state, index, cell, first_decision, out, first_item);
   CountControls(state, index, cell, out);
-  CountSituations(state, index, cell, out, days);
+  CountSituations(state, index, cell, first_decision, first_item, out, days);
   CountDecisions(state, index, cell, out);
   CountMeetings(state, index, cell, out, attendance);
   std::map<int, std::optional<double>> share_by_year;

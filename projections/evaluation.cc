@@ -1,6 +1,7 @@
 #include "projections/evaluation.h"
 
 #include <algorithm>
+#include <map>
 #include <tuple>
 #include <vector>
 
@@ -188,7 +189,17 @@ Result<json::value> EvaluationBody(const State& shown, int year, const std::stri
     return std::tie(a.occurred_at_ns, a.position) < std::tie(b.occurred_at_ns, b.position);
   });
   json::array qualitative;
-  for (QualitativeEntry& e : entries) qualitative.push_back(std::move(e.body));
+  std::map<std::string, std::int64_t> kept;
+  json::object omitted{{"minutes", 0}, {"analyses", 0}, {"decisions", 0}};
+  for (QualitativeEntry& e : entries) {
+    const std::string_view kind = e.body.at("kind").as_string();
+    if (++kept[std::string(kind)] > static_cast<std::int64_t>(kMaxQualitativePerKind)) {
+      const char* key = kind == "minutes" ? "minutes" : kind == "analysis" ? "analyses" : "decisions";
+      omitted[key] = omitted[key].to_number<std::int64_t>() + 1;
+      continue;
+    }
+    qualitative.push_back(std::move(e.body));
+  }
   json::object withheld_json;
   withheld_json["minutes"] = withheld.minutes;
   withheld_json["analyses"] = withheld.analyses;
@@ -238,6 +249,7 @@ Result<json::value> EvaluationBody(const State& shown, int year, const std::stri
   body["indicators"] = IndicatorsJson(shown);
   body["qualitative"] = std::move(qualitative);
   body["qualitative_withheld"] = std::move(withheld_json);
+  body["qualitative_omitted"] = std::move(omitted);
   body["priorities"] = std::move(priorities);
   body["commitments"] = std::move(commitments);
   body["by_partner"] = std::move(by_partner);

@@ -16,6 +16,8 @@
 //     qualitative_material: true},
 //   qualitative_withheld {minutes, analyses, decisions}: how many were left
 //     out by the rule below,
+//   qualitative_omitted {minutes, analyses, decisions}: how many were left
+//     out beyond kMaxQualitativePerKind (the earliest of each kind are kept),
 //   priorities [{priority_id, number, title}],
 //   commitments [{commitment_id, priority, partner_id, partner_name, text,
 //     target, status, comment}]: every commitment recorded before the
@@ -34,6 +36,7 @@
 // is shown instead) are withheld and only counted.
 //
 // Pure and thread-safe.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -43,6 +46,10 @@
 #include "projections/view_json.h"
 
 namespace vigie::projections {
+
+// The qualitative balance quotes at most this many entries of each kind
+// (SPEC §8: bounded everything; a committee reads a few hundred at most).
+inline constexpr std::size_t kMaxQualitativePerKind = 300;
 
 // Years an evaluation can be asked for (within the ns clock's range).
 inline constexpr int kMinEvaluationYear = 1971;

@@ -299,6 +299,15 @@ std::string Qualitative(const json::object& root) {
          E(FormatNumberFr(NumberAt(withheld, "analyses").value_or(0), 0)) + " analyse(s), " +
          E(FormatNumberFr(NumberAt(withheld, "decisions").value_or(0), 0)) + " décision(s).</p>";
   }
+  const json::object& omitted = ObjectAt(root, "qualitative_omitted");
+  const double cut = NumberAt(omitted, "minutes").value_or(0) +
+                     NumberAt(omitted, "analyses").value_or(0) +
+                     NumberAt(omitted, "decisions").value_or(0);
+  if (cut > 0) {
+    h += "<p class=\"note\">Au-delà des premiers éléments de chaque sorte, " +
+         E(FormatNumberFr(cut, 0)) + " élément(s) ne sont pas reproduits ; ils restent "
+         "consultables dans les vues des cellules.</p>";
+  }
   if (items.empty()) return h + "<p>Aucun élément qualitatif pour l'année.</p></section>";
   struct Group {
     std::string_view kind;

@@ -19,9 +19,10 @@ namespace http = beast::http;
 namespace net = boost::asio;
 using Clock = std::chrono::steady_clock;
 
-// After the last answer of a connection, read and discard what the client
-// still sends for this long (at most body_bytes_max), so that closing the
-// socket does not reset it before the client has read the answer.
+// After refusing a request it did not read whole (400, 413, 431), the
+// session reads and discards what the client still sends for this long (at
+// most body_bytes_max), so that closing the socket does not reset the
+// connection before the client has read the refusal.
 constexpr std::chrono::milliseconds kLingerTime{1000};
 
 std::string PeerOf(const net::ip::tcp::socket& socket) {
@@ -223,6 +224,7 @@ void HttpSession::Refuse(int status, std::string detail) {
   method_ = parser_ && parser_->is_header_done() ? std::string(parser_->get().method_string()) : "-";
   route_.clear();
   keep_alive_ = false;
+  unread_request_ = true;
   Answer(Problem(status, std::move(detail)), true);
 }
 
@@ -257,7 +259,9 @@ void HttpSession::Answer(Response response, bool close) {
 void HttpSession::OnWrite(bool close, beast::error_code ec, std::size_t) {
   response_.reset();
   if (ec) return Close();
-  if (close || shutdown_requested_) return LingeringClose();
+  // Only a refused request may leave bytes unread; otherwise close at once.
+  if (unread_request_) return LingeringClose();
+  if (close || shutdown_requested_) return Close();
   WaitForRequest();
 }
 
@@ -285,7 +289,8 @@ void HttpSession::Close() {
   state_ = State::kClosing;
   handling_timer_.cancel();
   beast::error_code ec;
-  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
+  // shutdown_send first: the peer reads our last answer, then end of stream.
+  stream_.socket().shutdown(net::ip::tcp::socket::shutdown_send, ec);
   stream_.close();
 }
 

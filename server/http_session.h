@@ -74,7 +74,8 @@ class HttpSession : public Connection, public std::enable_shared_from_this<HttpS
   std::string peer_;
 
   State state_ = State::kIdle;
-  bool handed_off_ = false;  // stream_ now belongs to an EventStreamSession
+  bool handed_off_ = false;     // stream_ now belongs to an EventStreamSession
+  bool unread_request_ = false;  // a refused request may still be arriving
   bool shutdown_requested_ = false;
   std::uint64_t generation_ = 0;  // the request a worker's answer belongs to
   std::size_t linger_bytes_ = 0;

@@ -7,7 +7,8 @@
 #   --ci          CI mode: 30 s per target unless --seconds says otherwise
 #   --build-only  build, run nothing
 #   --seeds       rewrite the binary seeds of tests/fuzz/corpus (make_seeds.cc)
-#   TARGET...     a subset of: fuzz_record fuzz_signed_note fuzz_proof fuzz_command fuzz_http
+#   TARGET...     a subset of: fuzz_record fuzz_signed_note fuzz_proof fuzz_command
+#                 fuzz_apply fuzz_http
 #
 # Installs what it needs (clang-19 and its libFuzzer runtime, the project's
 # libraries), builds in build-fuzz with clang-19 + ASan + UBSan, and runs
@@ -23,7 +24,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-ALL_TARGETS=(fuzz_record fuzz_signed_note fuzz_proof fuzz_command fuzz_http)
+ALL_TARGETS=(fuzz_record fuzz_signed_note fuzz_proof fuzz_command fuzz_apply fuzz_http)
 BUILD_DIR=${VIGIE_FUZZ_BUILD_DIR:-build-fuzz}
 PACKAGES=(
   clang-19 libclang-rt-19-dev cmake ninja-build pkg-config

@@ -67,10 +67,10 @@ Result<std::unique_ptr<RocksBaseline>> RocksBaseline::Open(const std::string& di
   return std::unique_ptr<RocksBaseline>(new RocksBaseline(std::move(impl)));
 }
 
-Result<WriteRun> RocksBaseline::SyncedWrites(int writers, std::chrono::duration<double> duration,
-                                             const std::string& record) {
+Result<WriteRun> RocksBaseline::Writes(int writers, bool sync, std::chrono::duration<double> duration,
+                                       const std::string& record) {
   rocksdb::WriteOptions wo;
-  wo.sync = true;
+  wo.sync = sync;
   const std::uint64_t syncs_before = impl_->Syncs();
   auto run = RunForDuration(writers, duration, [&](int) -> Result<std::uint64_t> {
     rocksdb::WriteBatch batch;

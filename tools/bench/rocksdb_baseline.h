@@ -25,8 +25,10 @@ class RocksBaseline {
   static Result<std::unique_ptr<RocksBaseline>> Open(const std::string& dir);
   ~RocksBaseline();
 
-  // `writers` threads; each write is one record in its own synced batch.
-  Result<WriteRun> SyncedWrites(int writers, std::chrono::duration<double> duration, const std::string& record);
+  // `writers` threads; each write is one record in its own batch, synced
+  // unless `sync` is false (a diagnostic: RocksDB's CPU ceiling).
+  Result<WriteRun> Writes(int writers, bool sync, std::chrono::duration<double> duration,
+                          const std::string& record);
   // One thread; `per_sync` records in each synced batch.
   Result<WriteRun> BatchedWrites(int per_sync, std::chrono::duration<double> duration, const std::string& record);
 

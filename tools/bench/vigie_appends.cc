@@ -10,10 +10,12 @@ namespace vigie::bench {
 using eventstore::AppendRequest;
 using eventstore::ExpectedVersion;
 
-Result<std::unique_ptr<VigieAppends>> VigieAppends::Create(const std::string& dir) {
+Result<std::unique_ptr<VigieAppends>> VigieAppends::Create(const std::string& dir, bool sync) {
   auto init = eventstore::EventStore::Init(dir, "bench.vigie.example/log");
   if (!init) return Fail(init.error());
-  auto store = eventstore::EventStore::Open(dir);  // durable: sync on, the defaults
+  eventstore::StoreOptions options;  // the server's defaults
+  options.sync = sync;
+  auto store = eventstore::EventStore::Open(dir, options);
   if (!store) return Fail(store.error());
   return std::unique_ptr<VigieAppends>(new VigieAppends(std::move(*store)));
 }

@@ -20,7 +20,9 @@ struct AppendRun {
 // A fresh store, written by successive runs. Owns the store.
 class VigieAppends {
  public:
-  static Result<std::unique_ptr<VigieAppends>> Create(const std::string& dir);
+  // `sync` false only for the diagnostic run that shows the writer
+  // thread's CPU ceiling, without fsync.
+  static Result<std::unique_ptr<VigieAppends>> Create(const std::string& dir, bool sync = true);
 
   // `appenders` threads, each appending to its own stream for `duration`.
   Result<AppendRun> Run(int appenders, std::chrono::duration<double> duration);

@@ -51,6 +51,35 @@ Result<std::unique_ptr<PostgresPeer>> StartPostgres(const BenchPlan& plan, const
   return peer;
 }
 
+// The diagnostic pair: both stores written without fsync by the most
+// writers of the plan, interleaved in rounds like the durable runs.
+Status CompareWithoutSync(const BenchPlan& plan, const std::string& work, BenchReport* report) {
+  const int n = *std::max_element(plan.writers.begin(), plan.writers.end());
+  auto rocks = RocksBaseline::Open(work + "/rocksdb-nosync");
+  if (!rocks) return rocks.error();
+  auto vigie = VigieAppends::Create(work + "/vigie-nosync", /*sync=*/false);
+  if (!vigie) return vigie.error();
+  const std::string record = BenchRecord();
+  const std::chrono::duration<double> slice(plan.slice_seconds);
+  Throughput raw_total, vigie_total;
+  for (int round = 1; round <= plan.write_rounds; ++round) {
+    Progress("without fsync, " + Plural(n, "writer") + ", round " + std::to_string(round) + " of " +
+             std::to_string(plan.write_rounds));
+    auto raw = (*rocks)->Writes(n, /*sync=*/false, slice, record);
+    if (!raw) return raw.error();
+    raw_total += raw->records;
+    auto appended = (*vigie)->Run(n, slice);
+    if (!appended) return appended.error();
+    vigie_total += appended->events;
+  }
+  report->Add({"rocksdb.nosync", "a", "RocksDB writes without fsync, " + Plural(n, "writer"),
+               raw_total.PerSecond(), "records/s", "diagnostic: CPU ceiling"});
+  report->Add({"vigie.nosync", "b", "Vigie appends without fsync, " + Plural(n, "appender"),
+               vigie_total.PerSecond(), "events/s", "diagnostic: the writer thread's ceiling"});
+  report->AddRatio("Vigie / RocksDB without fsync, " + std::to_string(n), "vigie.nosync", "rocksdb.nosync");
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status CompareWrites(const BenchPlan& plan, const std::string& work, BenchReport* report,
@@ -71,7 +100,7 @@ Status CompareWrites(const BenchPlan& plan, const std::string& work, BenchReport
     LevelTotals t;
     for (int round = 1; round <= plan.write_rounds; ++round) {
       Progress(Plural(n, "writer") + ", round " + std::to_string(round) + " of " + std::to_string(plan.write_rounds));
-      auto raw = (*rocks)->SyncedWrites(n, slice, record);
+      auto raw = (*rocks)->Writes(n, /*sync=*/true, slice, record);
       if (!raw) return raw.error();
       t.rocks += raw->records;
       t.rocks_syncs += raw->syncs;
@@ -108,6 +137,7 @@ Status CompareWrites(const BenchPlan& plan, const std::string& work, BenchReport
   report->Add({"rocksdb.batch", "a",
                "RocksDB " + std::to_string(plan.records_per_batch) + " records per synced batch, 1 writer",
                batched.records.PerSecond(), "records/s", PerSync(batched.records.operations, batched.syncs, "records")});
+  VIGIE_RETURN_IF_ERROR(CompareWithoutSync(plan, work, report));
   auto bytes = (*vigie)->RecordBytes();
   if (!bytes) return bytes.error();
   report->Add({"record.bytes", "b", "stored record of one bench event", static_cast<double>(*bytes), "bytes",
