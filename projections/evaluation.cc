@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <variant>
 #include <vector>
 
 #include <boost/json.hpp>
@@ -16,10 +17,13 @@ namespace {
 
 namespace json = boost::json;
 
+// A quotable entry, rendered only once selected: a year may hold far more
+// analyses and decisions than the balance quotes.
 struct QualitativeEntry {
   std::int64_t occurred_at_ns = 0;
   std::uint64_t position = 0;
-  json::object body;
+  std::variant<const Meeting*, const Analysis*, const Decision*> source;
+  std::string_view cell_id;  // the cell it is quoted under
 };
 
 struct Withheld {
@@ -33,20 +37,9 @@ bool ConfidentialCell(const State& s, const std::string& cell_id) {
   return it != s.cells.end() && it->second.confidential;
 }
 
-std::string CellName(const State& s, const std::string& cell_id) {
-  auto it = s.cells.find(cell_id);
-  return it == s.cells.end() ? cell_id : it->second.name;
-}
-
-json::object Entry(const State& s, std::string_view kind, const std::string& cell_id,
-                   std::int64_t t_ns) {
-  json::object o;
-  o["kind"] = kind;
-  o["cell_id"] = cell_id;
-  o["cell_name"] = CellName(s, cell_id);
-  o["occurred_at"] = TimeJson(t_ns);
-  o["qualitative_material"] = true;
-  return o;
+std::string CellName(const State& s, std::string_view cell_id) {
+  auto it = s.cells.find(std::string(cell_id));
+  return it == s.cells.end() ? std::string(cell_id) : it->second.name;
 }
 
 void CollectMinutes(const State& s, const Period& year, std::vector<QualitativeEntry>& out,
@@ -57,11 +50,7 @@ void CollectMinutes(const State& s, const Period& year, std::vector<QualitativeE
       ++withheld.minutes;
       continue;
     }
-    json::object o = Entry(s, "minutes", m.cell_id, m.held->stamp.occurred_at_ns);
-    o["meeting_id"] = m.id;
-    o["emergency"] = m.emergency;
-    o["text"] = m.held->minutes;
-    out.push_back({m.held->stamp.occurred_at_ns, m.held->stamp.position, std::move(o)});
+    out.push_back({m.held->stamp.occurred_at_ns, m.held->stamp.position, &m, m.cell_id});
   }
 }
 
@@ -69,7 +58,7 @@ void CollectAnalyses(const State& s, const Period& year, std::vector<Qualitative
                      Withheld& withheld) {
   for (const auto& [id, a] : s.analyses) {
     if (!year.Contains(a.recorded.occurred_at_ns)) continue;
-    std::string cell_id;
+    std::string_view cell_id;
     bool quotable = !a.info_ids.empty();
     for (const std::string& info_id : a.info_ids) {
       auto item = s.information.find(info_id);
@@ -88,17 +77,12 @@ void CollectAnalyses(const State& s, const Period& year, std::vector<Qualitative
       ++withheld.analyses;
       continue;
     }
-    json::object o = Entry(s, "analysis", cell_id, a.recorded.occurred_at_ns);
-    o["analysis_id"] = a.id;
-    o["information_items"] = a.info_ids.size();
-    o["text"] = a.conclusion;
-    o["recommended_action"] = a.recommended_action;
-    out.push_back({a.recorded.occurred_at_ns, a.recorded.position, std::move(o)});
+    out.push_back({a.recorded.occurred_at_ns, a.recorded.position, &a, cell_id});
   }
 }
 
-void CollectDecisions(const State& s, const Period& year, std::int64_t names_at,
-                      std::vector<QualitativeEntry>& out, Withheld& withheld) {
+void CollectDecisions(const State& s, const Period& year, std::vector<QualitativeEntry>& out,
+                      Withheld& withheld) {
   for (const auto& [id, d] : s.decisions) {
     if (!year.Contains(d.recorded.occurred_at_ns)) continue;
     // A cell decision about a person may name them in its text: withheld.
@@ -106,7 +90,34 @@ void CollectDecisions(const State& s, const Period& year, std::int64_t names_at,
       ++withheld.decisions;
       continue;
     }
-    json::object o = Entry(s, "decision", d.cell_id, d.recorded.occurred_at_ns);
+    out.push_back({d.recorded.occurred_at_ns, d.recorded.position, &d, d.cell_id});
+  }
+}
+
+std::string_view KindOf(const QualitativeEntry& e) {
+  if (std::holds_alternative<const Meeting*>(e.source)) return "minutes";
+  if (std::holds_alternative<const Analysis*>(e.source)) return "analysis";
+  return "decision";
+}
+
+json::object Render(const State& s, const QualitativeEntry& e, std::int64_t names_at) {
+  json::object o;
+  o["kind"] = KindOf(e);
+  o["cell_id"] = e.cell_id;
+  o["cell_name"] = CellName(s, e.cell_id);
+  o["occurred_at"] = TimeJson(e.occurred_at_ns);
+  o["qualitative_material"] = true;
+  if (const Meeting* const* m = std::get_if<const Meeting*>(&e.source)) {
+    o["meeting_id"] = (*m)->id;
+    o["emergency"] = (*m)->emergency;
+    o["text"] = (*m)->held->minutes;
+  } else if (const Analysis* const* a = std::get_if<const Analysis*>(&e.source)) {
+    o["analysis_id"] = (*a)->id;
+    o["information_items"] = (*a)->info_ids.size();
+    o["text"] = (*a)->conclusion;
+    o["recommended_action"] = (*a)->recommended_action;
+  } else {
+    const Decision& d = *std::get<const Decision*>(e.source);
     o["owner"] = PartnerJson(s, d.owner_partner, names_at);
     o["due"] = TimeJson(d.due_ns);
     o["completed"] = d.completed.has_value();
@@ -120,8 +131,8 @@ void CollectDecisions(const State& s, const Period& year, std::int64_t names_at,
       o["measure"] = CodeJson(s, "measures", d.measure, names_at);
       o["text"] = nullptr;
     }
-    out.push_back({d.recorded.occurred_at_ns, d.recorded.position, std::move(o)});
   }
+  return o;
 }
 
 json::object TerritoryJson(const State& s, const Period& year) {
@@ -184,21 +195,21 @@ Result<json::value> EvaluationBody(const State& shown, int year, const std::stri
   Withheld withheld;
   CollectMinutes(shown, period, entries, withheld);
   CollectAnalyses(shown, period, entries, withheld);
-  CollectDecisions(shown, period, names_at, entries, withheld);
+  CollectDecisions(shown, period, entries, withheld);
   std::sort(entries.begin(), entries.end(), [](const QualitativeEntry& a, const QualitativeEntry& b) {
     return std::tie(a.occurred_at_ns, a.position) < std::tie(b.occurred_at_ns, b.position);
   });
   json::array qualitative;
-  std::map<std::string, std::int64_t> kept;
+  std::map<std::string_view, std::size_t> kept;
   json::object omitted{{"minutes", 0}, {"analyses", 0}, {"decisions", 0}};
-  for (QualitativeEntry& e : entries) {
-    const std::string_view kind = e.body.at("kind").as_string();
-    if (++kept[std::string(kind)] > static_cast<std::int64_t>(kMaxQualitativePerKind)) {
+  for (const QualitativeEntry& e : entries) {
+    const std::string_view kind = KindOf(e);
+    if (++kept[kind] > kMaxQualitativePerKind) {
       const char* key = kind == "minutes" ? "minutes" : kind == "analysis" ? "analyses" : "decisions";
       omitted[key] = omitted[key].to_number<std::int64_t>() + 1;
       continue;
     }
-    qualitative.push_back(std::move(e.body));
+    qualitative.push_back(Render(shown, e, names_at));
   }
   json::object withheld_json;
   withheld_json["minutes"] = withheld.minutes;

@@ -179,7 +179,8 @@ std::string Header(const Ctx& c) {
   const auto population_year = NumberAt(territory, "population_year");
   h += "<tr><th>Population</th><td>" +
        (population ? E(FormatNumberFr(*population, 0)) + " habitants" : std::string("–")) +
-       (population_year ? " (recensement " + E(FormatNumberFr(*population_year, 0)) + ")" : "") +
+       (population_year ? " (recensement " + std::to_string(static_cast<int>(*population_year)) + ")"
+                        : "") +
        "</td></tr></table></section>";
   return h;
 }

@@ -28,7 +28,8 @@
 // a shared lock on the live state while it lives, so CatchUp waits for open
 // views: never keep a view across an append, and never call CatchUp from
 // the event store's writer thread (its Subscribe callback); signal another
-// thread instead, or let View() catch up on demand.
+// thread instead, or let View() catch up on demand. Hold at most one view
+// per thread: a second shared lock taken while a CatchUp waits may block.
 //
 // Ownership: the store must outlive this object.
 #include <cstddef>

@@ -10,6 +10,7 @@
 #include "eventstore/event_store.h"
 #include "eventstore/merkle_tree.h"
 #include "projections/ledger.h"
+#include "projections/period.h"
 #include "tools/demo_script.h"
 
 namespace vigie::tools {
@@ -97,9 +98,18 @@ Result<DemoResult> LoadDemoYear(const DemoOptions& options) {
   std::map<std::string, std::string> tokens{{"admin", *admin_token}};
   result.people.push_back({"admin", {"admin"}, *admin_token});
 
+  int retention_day = 0;  // Paris date (yyyymmdd) retention last ran on
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const demo::Step& step = steps[i];
     now->store(step.recorded_at_ns);
+    // Retention runs once a day, as on a server: closed situations are
+    // archived the first day after their closure.
+    const projections::CivilDate date = projections::ParisDate(step.recorded_at_ns);
+    if (const int day = date.year * 10000 + date.month * 100 + date.day; day != retention_day) {
+      retention_day = day;
+      auto retained = (*ledger)->ApplyRetention();
+      if (!retained) return Fail(StepFailed(i, step, retained.error()));
+    }
     auto token = tokens.find(step.actor);
     if (token == tokens.end()) {
       return Fail(StepFailed(i, step, Internal("'" + step.actor + "' is not enrolled yet")));

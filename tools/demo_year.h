@@ -9,6 +9,8 @@
 // the script: each command is recorded at its own recorded_at (January 2013
 // to March 2014), a few of them weeks after they happened, so that the
 // year as known on an earlier date differs from the year as known today.
+// Retention runs once a day, before that day's first command, as a server
+// would run it: closed situations are archived the day after closure.
 //
 // Deterministic: the script, the clock and the ledger's randomness (token
 // and key bytes, event ids, nonces, from a fixed-seed generator) are the

@@ -4,7 +4,9 @@
 #   tools/sanitize.sh [asan] [tsan]        (default: both)
 #
 #   asan  build-asan, GCC, -DVIGIE_SANITIZE=address,undefined: every ctest
-#         test but the benchmarks ($VIGIE_ASAN_EXCLUDE, a ctest -E regex)
+#         test but the benchmarks ($VIGIE_ASAN_EXCLUDE, a ctest -E regex;
+#         $VIGIE_ASAN_TARGETS limits what is built, tests of the others
+#         are then skipped)
 #   tsan  build-tsan, GCC, -DVIGIE_SANITIZE=thread: the tests where threads
 #         meet: the event store's group commit and concurrent appenders, the
 #         HTTP server and its worker pool ($VIGIE_TSAN_TESTS, a ctest -R regex)
@@ -16,6 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 ASAN_EXCLUDE=${VIGIE_ASAN_EXCLUDE:-[Bb]ench|_NOT_BUILT}
+ASAN_TARGETS=${VIGIE_ASAN_TARGETS:-all}
 TSAN_TESTS=${VIGIE_TSAN_TESTS:-EventStoreTest\.|Concurren|HttpServer|WorkerPool|EventStream|Ledger.*Thread}
 TSAN_TARGETS=${VIGIE_TSAN_TARGETS:-eventstore_test server_test}
 JOBS=$(nproc)
@@ -65,7 +68,8 @@ timed() {  # LABEL COMMAND...
 
 run_asan() {
   configure build-asan "address,undefined"
-  timed "asan build" cmake --build build-asan -j"$JOBS"
+  # shellcheck disable=SC2086  # a list of targets
+  timed "asan build" cmake --build build-asan -j"$JOBS" --target $ASAN_TARGETS
   # detect_leaks: LeakSanitizer comes with ASan; halt_on_error: UBSan
   # otherwise prints and goes on, and the test would pass.
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:strict_string_checks=1:detect_stack_use_after_return=1} \

@@ -113,6 +113,30 @@ TEST_F(EvaluationTest, QualitativeMaterialIsFlaggedAndFiltered) {
   EXPECT_EQ(e.at("qualitative_withheld").at("decisions").as_int64(), 2);
 }
 
+TEST_F(EvaluationTest, QualitativeBalanceIsBounded) {
+  State state = scenario_->Fold();
+  const std::size_t extra = kMaxQualitativePerKind + 5;
+  for (std::size_t i = 0; i < extra; ++i) {
+    Decision d;
+    d.id = "bulk-" + std::to_string(i);
+    d.cell_id = "cp";
+    d.text = "Décision n°" + std::to_string(i);
+    d.recorded.occurred_at_ns = T("2013-06-01T10:00:00Z") + static_cast<std::int64_t>(i);
+    d.recorded.position = 1000 + i;
+    state.decisions[d.id] = d;
+  }
+  const json::value e = *EvaluationBody(state, 2013, kCheckpoint);
+  std::size_t decisions = 0;
+  for (const json::value& q : e.at("qualitative").as_array()) {
+    if (q.at("kind").as_string() == "decision") ++decisions;
+  }
+  EXPECT_EQ(decisions, kMaxQualitativePerKind);
+  // 4 from the scenario plus the bulk, less what was kept.
+  EXPECT_EQ(e.at("qualitative_omitted").at("decisions").as_int64(),
+            static_cast<std::int64_t>(4 + extra - kMaxQualitativePerKind));
+  EXPECT_EQ(e.at("qualitative_omitted").at("minutes").as_int64(), 0);
+}
+
 TEST_F(EvaluationTest, NeverAPseudonymBirthYearOrNote) {
   for (std::uint64_t size : {scenario_->size_end_of_april, scenario_->size_all}) {
     const std::string text = json::serialize(Evaluate(size));

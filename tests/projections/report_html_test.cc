@@ -93,7 +93,7 @@ TEST_F(ReportHtmlTest, CarriesTheKeyNumbers) {
   EXPECT_NE(html_->find("data-key=\"attendance_rate\">70\u202f%<"), std::string::npos);
   EXPECT_NE(html_->find("data-key=\"median_days_to_first_decision\">14<"), std::string::npos);
   EXPECT_NE(html_->find("data-key=\"commitments_met_share\">33\u202f%<"), std::string::npos);
-  EXPECT_NE(html_->find("10\u202f000 habitants"), std::string::npos);
+  EXPECT_NE(html_->find("10\u202f000 habitants (recensement 2010)"), std::string::npos);
   EXPECT_NE(html_->find("Cambriolages de logements"), std::string::npos);
 }
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include <boost/json.hpp>
 
@@ -68,6 +69,49 @@ TEST(BackupTest, BackupOfTheDemoRestoresToTheSameTree) {
   EXPECT_TRUE(fs::exists(aside + "/store/CURRENT"));
   EXPECT_EQ(KeyFiles(aside + "/keys"), 0u);
   EXPECT_EQ(RunVigie({"verify", "--data", tmp / "restored"}).exit_code, 0);
+}
+
+// `vigie backup` runs in its own process while this one appends without
+// pause: every backup is a verified prefix of whole commands.
+TEST(BackupTest, BackupWhileAnotherProcessAppends) {
+  TempDir tmp("vigie-backup-live");
+  const std::string data = tmp / "data";
+  ASSERT_TRUE(eventstore::EventStore::Init(data, "test.example/live").has_value());
+  eventstore::StoreOptions options;
+  options.checkpoint_every_events = 5000;
+  auto store = eventstore::EventStore::Open(data, options);
+  ASSERT_TRUE(store.has_value()) << store.error().message();
+  std::atomic<bool> stop{false};
+  std::atomic<std::uint64_t> appended{0};
+  std::thread writer([&] {
+    for (std::uint64_t n = 0; !stop.load(); ++n) {
+      eventstore::AppendRequest request;
+      for (int i = 0; i < 4; ++i) {
+        eventstore::NewEvent event;
+        event.stream = "load-" + std::to_string(n % 50);
+        event.type = "Load";
+        event.event_id[0] = 0x42;
+        for (int b = 0; b < 8; ++b) event.event_id[15 - b] = static_cast<std::uint8_t>((n * 4 + i) >> (8 * b));
+        event.occurred_at_ns = eventstore::SystemClockNs();
+        event.payload = std::string(200, static_cast<char>('a' + n % 26));
+        request.events.push_back(std::move(event));
+      }
+      if ((*store)->Append(std::move(request)).has_value()) appended += 4;
+    }
+  });
+  for (int i = 0; i < 3; ++i) {
+    while (appended.load() < 2000u * static_cast<std::uint64_t>(i + 1)) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    auto run = RunVigie({"backup", "--data", data, "--to", tmp / ("b" + std::to_string(i))});
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    if (run.exit_code == 0) {
+      const auto size = boost::json::parse(run.out).at("tree_size").to_number<std::uint64_t>();
+      EXPECT_EQ(size % 4, 0u) << "a command was cut in two";
+      EXPECT_GT(size, 0u);
+    }
+  }
+  stop = true;
+  writer.join();
+  ASSERT_TRUE((*store)->Close().ok());
 }
 
 TEST(BackupTest, RefusesAnExistingTargetAndAMissingStore) {
