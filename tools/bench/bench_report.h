@@ -16,7 +16,7 @@ namespace vigie::bench {
 
 struct Measurement {
   std::string id;     // "rocksdb.sync.8": what ratios refer to
-  std::string part;   // "a".."d", the parts of the bench's brief
+  std::string part;   // "a".."d", the parts listed in bench_main.cc
   std::string label;  // "RocksDB synced writes, 8 writers"
   double value = 0;
   std::string unit;   // "records/s"
