@@ -22,6 +22,7 @@
 // Ownership: the peer owns the running cluster and stops it when destroyed.
 // Not thread-safe.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,8 @@ class PostgresPeer {
 
   // `clients` pgbench clients insert `event_json` rows for `seconds` (whole
   // seconds: pgbench's unit). Rows per second, as pgbench counts them
-  // without connection time.
+  // without connection time. A run that connected too slowly to insert
+  // anything is retried with twice the time, twice at most.
   Result<Throughput> Inserts(int clients, int seconds, const std::string& event_json);
 
   const std::string& version() const { return version_; }
@@ -54,6 +56,8 @@ class PostgresPeer {
   PostgresPeer(std::string bindir, std::string dir, std::string user)
       : bindir_(std::move(bindir)), dir_(std::move(dir)), user_(std::move(user)) {}
 
+  // One pgbench run; no value when it inserted nothing.
+  Result<std::optional<Throughput>> InsertsOnce(int clients, int seconds, const std::string& event_json);
   Status CreateCluster();
   Status StartServer();
   // Runs a PostgreSQL program of bindir_ as the cluster's user; a non-zero
