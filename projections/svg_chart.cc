@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 
 #include "projections/french_format.h"
 #include "projections/html_escape.h"
@@ -60,6 +61,13 @@ Scale ScaleFor(const Chart& chart) {
   return {std::ceil(max_value / step) * step, step};
 }
 
+// Characters, not bytes: "clôturées" is as wide as "cloturees".
+std::size_t CodePoints(std::string_view utf8) {
+  return static_cast<std::size_t>(std::count_if(utf8.begin(), utf8.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
 std::string TickLabel(const Chart& chart, double v) {
   return chart.percent ? FormatPercentFr(v) : FormatNumberFr(v, 1);
 }
@@ -97,7 +105,7 @@ std::string AxesAndLegend(const Chart& chart, const Scale& scale) {
     svg += "<text x=\"" + Num(x + 14) + "\" y=\"19\" font-size=\"11\">" +
            HtmlEscape(chart.series[s].label) + "</text>";
     // A rough advance: legends are short French labels.
-    x += 24 + 6.5 * static_cast<double>(chart.series[s].label.size());
+    x += 24 + 6.5 * static_cast<double>(CodePoints(chart.series[s].label));
   }
   return svg;
 }

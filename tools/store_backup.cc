@@ -34,7 +34,7 @@ namespace layout = eventstore::layout;
 
 constexpr std::string_view kKeysSubdir = "keys";
 constexpr std::string_view kManifestFile = "backup.json";
-constexpr int kBackupAttempts = 3;
+constexpr int kBackupAttempts = 5;
 // projections/key_store.h: "VGK1" || 32-byte key.
 constexpr std::string_view kKeyMagic = "VGK1";
 constexpr std::size_t kKeyFileBytes = 36;
@@ -209,17 +209,18 @@ Result<BackupResult> BackupStore(const std::string& data_dir, const std::string&
   if (fs::exists(staging, ec)) {
     return Fail(FailedPrecondition("an interrupted backup left " + staging.string() + ": remove it first"));
   }
-  auto source = eventstore::EventStore::OpenReadOnly(data_dir);
-  if (!source) return Fail(source.error());
-
   Status copied = Status::Ok();
   for (int attempt = 0; attempt < kBackupAttempts; ++attempt) {
+    // A read-only open sees the file set of its moment; when a running
+    // server's compaction removes a table file, only a fresh open sees the
+    // new set, so every attempt reopens.
+    auto source = eventstore::EventStore::OpenReadOnly(data_dir);
+    if (!source) return Fail(source.error());
     copied = (*source)->Backup(staging.string());
     if (copied.ok()) break;
-    fs::remove_all(staging, ec);  // a table file vanished under a compaction: start again
+    fs::remove_all(staging, ec);
   }
   if (!copied.ok()) return Fail(std::move(copied));
-  source->reset();
 
   BackupResult result;
   {

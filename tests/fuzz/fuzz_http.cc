@@ -44,7 +44,7 @@ using vigie::Result;
 using vigie::server::Request;
 using vigie::server::Response;
 
-constexpr std::uint64_t kRequestsPerStore = 20000;
+constexpr std::uint64_t kRequestsPerStore = 100000;
 
 // A clock that starts at the script's "now" and moves 1 ms per reading, so
 // recorded_at grows and as_of times are meaningful, run after run.
