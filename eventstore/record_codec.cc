@@ -40,8 +40,9 @@ std::string EncodeRecord(const RecordFields& f) {
 Result<const schema::Record*> VerifyRecord(std::string_view bytes) {
   flatbuffers::Verifier verifier(reinterpret_cast<const std::uint8_t*>(bytes.data()),
                                  bytes.size());
-  if (!schema::RecordBufferHasIdentifier(bytes.data()) ||
-      !schema::VerifyRecordBuffer(verifier)) {
+  // VerifyRecordBuffer checks the size before the file identifier; reading
+  // the identifier first would read past a record shorter than 8 bytes.
+  if (!schema::VerifyRecordBuffer(verifier)) {
     return Fail(DataLoss("record fails the FlatBuffers verifier"));
   }
   return schema::GetRecord(bytes.data());
