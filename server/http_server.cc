@@ -1,6 +1,7 @@
 #include "server/http_server.h"
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 #include <thread>
 #include <vector>
