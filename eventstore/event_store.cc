@@ -163,7 +163,8 @@ class RocksEventStore final : public EventStore {
     if (it->Valid()) {
       if (it->key().size() != 8) return DataLoss("a log key is not 8 bytes");
       size = layout::GetBe64(View(it->key())) + 1;
-      auto record = VerifyRecord(View(it->value()));
+      AlignedRecordBuffer aligned;
+      auto record = VerifyRecord(aligned.Hold(View(it->value())));
       if (!record) return record.error();
       last_recorded_ns_ = (*record)->recorded_at();
     }
@@ -290,12 +291,13 @@ class RocksEventStore final : public EventStore {
     ro.iterate_upper_bound = &upper_slice;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf_[layout::kLog]));
     std::uint64_t expected = from;
+    AlignedRecordBuffer aligned;
     for (it->Seek(layout::PositionKey(from)); it->Valid(); it->Next(), ++expected) {
       std::string_view key = View(it->key());
       if (key.size() != 8 || layout::GetBe64(key) != expected) {
         return DataLoss("the log has a gap or a bad key at position " + std::to_string(expected));
       }
-      std::string_view bytes = View(it->value());
+      std::string_view bytes = aligned.Hold(View(it->value()));
       auto record = VerifyRecord(bytes);
       if (!record) return DataLoss("position " + std::to_string(expected) + ": " + record.error().message());
       if ((*record)->position() != expected) {

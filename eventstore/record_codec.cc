@@ -15,6 +15,10 @@ std::string EncodeRecord(const RecordFields& f) {
   auto actor = schema::CreateActor(fbb, fbb.CreateString(f.actor->person),
                                    fbb.CreateString(f.actor->partner),
                                    fbb.CreateString(f.actor->role));
+  // The payload is itself a FlatBuffer (DomainEvent) read in place: align
+  // its bytes to 8 inside the record, so that an aligned record gives an
+  // aligned payload.
+  fbb.ForceVectorAlignment(f.event->payload.size(), 1, 8);
   auto payload = fbb.CreateVector(
       reinterpret_cast<const std::uint8_t*>(f.event->payload.data()), f.event->payload.size());
   schema::Uuid id(flatbuffers::span<const std::uint8_t, 16>(f.event->event_id));
@@ -46,6 +50,17 @@ Result<const schema::Record*> VerifyRecord(std::string_view bytes) {
     return Fail(DataLoss("record fails the FlatBuffers verifier"));
   }
   return schema::GetRecord(bytes.data());
+}
+
+std::string_view AlignedRecordBuffer::Hold(std::string_view bytes) {
+  if (reinterpret_cast<std::uintptr_t>(bytes.data()) % alignof(std::uint64_t) == 0) return bytes;
+  if (bytes.size() > capacity_bytes_) {
+    const std::size_t words = (bytes.size() + 7) / 8 * 2;  // room to grow
+    words_ = std::make_unique_for_overwrite<std::uint64_t[]>(words);
+    capacity_bytes_ = words * 8;
+  }
+  std::memcpy(words_.get(), bytes.data(), bytes.size());
+  return {reinterpret_cast<const char*>(words_.get()), bytes.size()};
 }
 
 StoredEvent ToStoredEvent(const schema::Record& r, std::string_view bytes) {

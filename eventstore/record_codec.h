@@ -6,6 +6,7 @@
 // always runs the FlatBuffers verifier first: bytes read from disk are not
 // trusted until verified.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -25,8 +26,26 @@ struct RecordFields {
 
 std::string EncodeRecord(const RecordFields& fields);
 
-// The verified record inside `bytes`, or kDataLoss.
+// The verified record inside `bytes`, or kDataLoss. FlatBuffers reads
+// scalars in place, so `bytes` must start at an 8-byte aligned address
+// (heap std::string data is; a RocksDB slice usually is not: see
+// AlignedRecordBuffer).
 Result<const schema::Record*> VerifyRecord(std::string_view bytes);
+
+// Gives record bytes an 8-byte aligned home when they have none: RocksDB
+// value slices (iterators, pinned reads) point anywhere inside a block, and
+// reading a FlatBuffer's 8-byte fields there is undefined behaviour (UBSan:
+// "misaligned load"). Aligned bytes are returned as they are; others are
+// copied into a buffer reused across calls. The view returned is valid until
+// the next call. Not thread-safe: one per scan.
+class AlignedRecordBuffer {
+ public:
+  std::string_view Hold(std::string_view bytes);
+
+ private:
+  std::unique_ptr<std::uint64_t[]> words_;
+  std::size_t capacity_bytes_ = 0;
+};
 
 // Copies a verified record out; `bytes` is kept as StoredEvent::record.
 StoredEvent ToStoredEvent(const schema::Record& record, std::string_view bytes);
