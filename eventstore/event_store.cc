@@ -9,6 +9,7 @@
 // Merkle frontier needs no lock: only the writer touches it.
 #include "eventstore/event_store.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -18,6 +19,7 @@
 #include <cstring>
 #include <deque>
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <map>
 #include <mutex>
@@ -147,8 +149,10 @@ class RocksEventStore final : public EventStore {
     db_.reset(raw);
     std::string value;
     s = db_->Get(rocksdb::ReadOptions(), cf_[layout::kDefault], layout::kFormatKey, &value);
+    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the store's format");
     if (!s.ok() || value != layout::kFormat) return DataLoss("not a Vigie store, or an unknown format version");
     s = db_->Get(rocksdb::ReadOptions(), cf_[layout::kDefault], layout::kOriginKey, &origin_);
+    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the store's origin");
     if (!s.ok()) return DataLoss("the store has no origin");
     auto key = note::SigningKey::Load((fs::path(dir_) / layout::kSigningKeyFile).string());
     if (!key) return key.error();
@@ -175,10 +179,84 @@ class RocksEventStore final : public EventStore {
     size_.store(size);
     root_ = frontier_.Root();
 
+    VIGIE_RETURN_IF_ERROR(CheckLatestCheckpointFile());
+
     std::unique_ptr<rocksdb::Iterator> cp(db_->NewIterator(rocksdb::ReadOptions(), cf_[layout::kCheckpoints]));
     cp->SeekToLast();
+    VIGIE_RETURN_IF_ERROR(FromRocks(cp->status(), "reading the latest checkpoint"));
     if (cp->Valid() && cp->key().size() == 8) last_checkpoint_size_ = layout::GetBe64(View(cp->key()));
     if (!read_only_) writer_ = std::thread([this] { WriterLoop(); });
+    return Status::Ok();
+  }
+
+  // The checkpoint kept outside RocksDB (event_store.h, "Lost tail") must be
+  // covered by the log as RocksDB recovered it.
+  Status CheckLatestCheckpointFile() {
+    const fs::path path = fs::path(dir_) / layout::kLatestCheckpointFile;
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return Status::Ok();
+    std::string text;
+    {
+      std::ifstream in(path, std::ios::binary);
+      if (!in) return Internal("cannot read " + path.string());
+      text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      if (in.bad()) return Internal("cannot read " + path.string());
+    }
+    auto body = note::VerifyNote(key_.VerifierKey(), text);
+    if (!body) return DataLoss(path.string() + " is damaged: " + body.error().message());
+    auto cp = note::ParseCheckpoint(*body);
+    if (!cp || cp->origin != origin_) return DataLoss(path.string() + " is not a checkpoint of this log");
+    const std::uint64_t size = Size();
+    if (cp->size > size) {
+      return DataLoss("the log holds " + std::to_string(size) + " events but its latest checkpoint (" +
+                      path.string() + ") covers " + std::to_string(cp->size) +
+                      ": RocksDB dropped the end of the log (damaged write-ahead log or MANIFEST)");
+    }
+    DbNodeSource nodes(db_.get(), cf_[layout::kTree]);
+    auto root = cp->size == size ? Result<merkle::Hash>(root_) : merkle::RootAt(nodes, cp->size);
+    if (!root) return root.error();
+    if (*root != cp->root) {
+      return DataLoss("the log's root at size " + std::to_string(cp->size) + " differs from its latest checkpoint (" +
+                      path.string() + ")");
+    }
+    std::string stored;
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), cf_[layout::kCheckpoints], layout::PositionKey(cp->size), &stored);
+    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the latest checkpoint");
+    if (s.IsNotFound()) {
+      return DataLoss("the store lost its latest checkpoint (size " + std::to_string(cp->size) + ", kept in " +
+                      path.string() + "): RocksDB dropped the end of its log");
+    }
+    return Status::Ok();
+  }
+
+  // Replaces DIR/latest-checkpoint atomically and durably.
+  Status WriteLatestCheckpointFile(const std::string& text) const {
+    const fs::path path = fs::path(dir_) / layout::kLatestCheckpointFile;
+    const std::string temp = path.string() + ".tmp";
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) return Internal("cannot write " + temp + ": " + std::strerror(errno));
+    std::size_t done = 0;
+    while (done < text.size()) {
+      ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        ::close(fd);
+        return Internal("cannot write " + temp + ": " + std::strerror(errno));
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0) {
+      ::close(fd);
+      return Internal("cannot sync " + temp + ": " + std::strerror(errno));
+    }
+    ::close(fd);
+    if (::rename(temp.c_str(), path.c_str()) != 0) return Internal("cannot rename " + temp + ": " + std::strerror(errno));
+    int dir = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return Internal("cannot open " + dir_ + ": " + std::strerror(errno));
+    const int synced = ::fsync(dir);
+    ::close(dir);
+    if (synced != 0) return Internal("cannot sync " + dir_ + ": " + std::strerror(errno));
     return Status::Ok();
   }
 
@@ -226,15 +304,13 @@ class RocksEventStore final : public EventStore {
     return result->tree_size;
   }
 
+  // A read error cannot be told apart from "absent" through this API; the
+  // store is marked failed so that no append relies on the answer (the
+  // writer itself uses LookupCommand, which reports the error).
   std::optional<AppendResult> FindCommand(std::string_view command_id) const override {
-    if (command_id.empty()) return std::nullopt;
-    std::string value;
-    if (!db_->Get(rocksdb::ReadOptions(), cf_[layout::kCommands], ToSlice(command_id), &value).ok()) {
-      return std::nullopt;
-    }
-    auto result = DecodeCommandResult(value);
-    if (!result) return std::nullopt;
-    return *result;
+    auto found = LookupCommand(command_id);
+    if (!found) return std::nullopt;
+    return std::move(*found);
   }
 
   // ---- reading ----------------------------------------------------------
@@ -330,15 +406,13 @@ class RocksEventStore final : public EventStore {
     return out;
   }
 
+  // As FindCommand: a read error answers "no stream" here but fails the
+  // store, so that appends stop instead of trusting it.
   std::optional<StreamHead> Head(std::string_view stream) const override {
-    std::string value;
-    if (!db_->Get(rocksdb::ReadOptions(), cf_[layout::kHeads], ToSlice(stream), &value).ok() ||
-        value.size() != 16) {
-      return std::nullopt;
-    }
-    StreamHead head{std::string(stream), layout::GetBe64(value), layout::GetBe64(std::string_view(value).substr(8))};
-    if (head.position >= Size()) return std::nullopt;  // not yet acknowledged
-    return head;
+    auto head = StoredHead(stream);
+    if (!head || !*head) return std::nullopt;
+    if ((*head)->position >= Size()) return std::nullopt;  // not yet acknowledged
+    return **head;
   }
 
   std::vector<StreamHead> Heads(std::string_view after, std::size_t limit) const override {
@@ -348,11 +422,15 @@ class RocksEventStore final : public EventStore {
     it->Seek(ToSlice(after));
     if (it->Valid() && View(it->key()) == after) it->Next();
     for (; it->Valid() && out.size() < limit; it->Next()) {
-      if (it->value().size() != 16) continue;
+      if (it->value().size() != 16) {
+        MarkFailed(DataLoss("a stream head is not 16 bytes"));
+        continue;
+      }
       std::string_view v = View(it->value());
       StreamHead head{std::string(View(it->key())), layout::GetBe64(v), layout::GetBe64(v.substr(8))};
       if (head.position < size) out.push_back(std::move(head));
     }
+    if (!it->status().ok()) MarkFailed(FromRocks(it->status(), "listing stream heads"));
     return out;
   }
 
@@ -483,8 +561,14 @@ class RocksEventStore final : public EventStore {
     rocksdb::WriteOptions wo;
     wo.sync = options_.sync;
     rocksdb::Status s = db_->Put(wo, cf_[layout::kCheckpoints], layout::PositionKey(size), *signed_note);
+    // Without sync (benchmarks) the file must not promise what the disk
+    // may not hold yet.
+    if (s.ok() && !options_.sync) s = db_->FlushWAL(/*sync=*/true);
     if (!s.ok()) return Fail(FromRocks(s, "storing a checkpoint"));
     last_checkpoint_size_ = size;
+    // Only once RocksDB holds it durably: DIR/latest-checkpoint never names
+    // a checkpoint the store could lose in a crash.
+    if (Status written = WriteLatestCheckpointFile(*signed_note); !written.ok()) return Fail(std::move(written));
     return signed_note;
   }
 
@@ -492,6 +576,7 @@ class RocksEventStore final : public EventStore {
     {
       std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_[layout::kCheckpoints]));
       it->SeekToLast();
+      if (Status s = FromRocks(it->status(), "reading the latest checkpoint"); !s.ok()) return Fail(MarkFailed(s));
       if (it->Valid() && it->key().size() == 8 && layout::GetBe64(View(it->key())) == Size()) {
         return it->value().ToString();
       }
@@ -509,6 +594,7 @@ class RocksEventStore final : public EventStore {
       if (it->key().size() != 8) continue;
       out.emplace_back(layout::GetBe64(View(it->key())), it->value().ToString());
     }
+    if (!it->status().ok()) MarkFailed(FromRocks(it->status(), "listing checkpoints"));
     return out;
   }
 
@@ -608,7 +694,14 @@ class RocksEventStore final : public EventStore {
       }
       outcomes.push_back(std::move(outcome));
     }
-    if (wb.Count() > 0) {
+    if (failed_.load() && wb.Count() > 0) {
+      // A lookup of this batch could not read the store: the commands
+      // staged before it may rest on the same damage. Write nothing.
+      for (auto& o : outcomes) {
+        if (o && !o->replayed) o = Fail(Unavailable("the store cannot read its own data; nothing was written"));
+      }
+      staged_commands = staged_events = 0;
+    } else if (wb.Count() > 0) {
       rocksdb::WriteOptions wo;
       wo.sync = options_.sync;
       auto started = std::chrono::steady_clock::now();
@@ -651,9 +744,11 @@ class RocksEventStore final : public EventStore {
         replay.replayed = true;
         return replay;
       }
-      if (auto stored = FindCommand(r.command_id)) {
-        stored->replayed = true;
-        return *stored;
+      auto stored = LookupCommand(r.command_id);
+      if (!stored) return Fail(MarkFailed(stored.error()));
+      if (*stored) {
+        (*stored)->replayed = true;
+        return std::move(**stored);
       }
     }
     // recorded_at never goes back, even when the clock does.
@@ -662,10 +757,20 @@ class RocksEventStore final : public EventStore {
     // no trace in the batch.
     std::unordered_map<std::string, std::optional<StreamHead>> heads;
     for (const NewEvent& e : r.events) {
-      if (!heads.contains(e.stream)) heads.emplace(e.stream, CurrentHead(e.stream, *overlay));
+      if (heads.contains(e.stream)) continue;
+      auto head = CurrentHead(e.stream, *overlay);
+      if (!head) return Fail(MarkFailed(head.error()));
+      heads.emplace(e.stream, std::move(*head));
     }
     for (const StreamExpectation& x : r.expectations) {
-      std::optional<StreamHead> head = heads.contains(x.stream) ? heads[x.stream] : CurrentHead(x.stream, *overlay);
+      std::optional<StreamHead> head;
+      if (heads.contains(x.stream)) {
+        head = heads[x.stream];
+      } else {
+        auto current = CurrentHead(x.stream, *overlay);
+        if (!current) return Fail(MarkFailed(current.error()));
+        head = std::move(*current);
+      }
       switch (x.expected.kind) {
         case ExpectedVersion::Kind::kAny: break;
         case ExpectedVersion::Kind::kNoStream:
@@ -680,9 +785,13 @@ class RocksEventStore final : public EventStore {
     }
     std::unordered_set<EventId, EventIdHash> own_ids;
     for (const NewEvent& e : r.events) {
-      if (!own_ids.insert(e.event_id).second || overlay->event_ids.contains(e.event_id) || EventIdStored(e.event_id)) {
-        return Fail(AlreadyExists("an event with this event_id is already in the log"));
+      bool taken = !own_ids.insert(e.event_id).second || overlay->event_ids.contains(e.event_id);
+      if (!taken) {
+        auto stored = EventIdStored(e.event_id);
+        if (!stored) return Fail(MarkFailed(stored.error()));
+        taken = *stored;
       }
+      if (taken) return Fail(AlreadyExists("an event with this event_id is already in the log"));
     }
 
     AppendResult result;
@@ -754,7 +863,11 @@ class RocksEventStore final : public EventStore {
       if (stream.empty() || stream.size() > kMaxStreamNameBytes || stream.find('\0') != std::string::npos) {
         return Fail(InvalidArgument(where + "bad stream name"));
       }
-      if (!heads.contains(stream)) heads.emplace(stream, CurrentHead(stream, *overlay));
+      if (!heads.contains(stream)) {
+        auto current = CurrentHead(stream, *overlay);
+        if (!current) return Fail(MarkFailed(current.error()));
+        heads.emplace(stream, std::move(*current));
+      }
       std::optional<StreamHead>& head = heads[stream];
       std::uint64_t version = head ? head->version + 1 : 0;
       if (r->version() != version) return Fail(FailedPrecondition(where + "breaks the versions of stream " + stream));
@@ -762,14 +875,25 @@ class RocksEventStore final : public EventStore {
       last_recorded = r->recorded_at();
       EventId id;
       std::memcpy(id.data(), r->event_id()->bytes()->Data(), 16);
-      if (!own_ids.insert(id).second || overlay->event_ids.contains(id) || EventIdStored(id)) {
-        return Fail(AlreadyExists(where + "its event_id is already in the log"));
+      bool taken = !own_ids.insert(id).second || overlay->event_ids.contains(id);
+      if (!taken) {
+        auto stored = EventIdStored(id);
+        if (!stored) return Fail(MarkFailed(stored.error()));
+        taken = *stored;
       }
+      if (taken) return Fail(AlreadyExists(where + "its event_id is already in the log"));
       if (r->command_id() && r->command_id()->size() > 0) {
         std::string command = r->command_id()->str();
-        if (!commands.contains(command) && (overlay->commands.contains(command) || FindCommand(command))) {
-          return Fail(AlreadyExists(where + "its command is already in the log"));
+        bool known = false;
+        if (!commands.contains(command)) {
+          known = overlay->commands.contains(command);
+          if (!known) {
+            auto stored = LookupCommand(command);
+            if (!stored) return Fail(MarkFailed(stored.error()));
+            known = stored->has_value();
+          }
         }
+        if (known) return Fail(AlreadyExists(where + "its command is already in the log"));
         AppendResult& c = commands[command];
         c.events.push_back({position, stream, version, r->type()->str()});
         c.tree_size = position + 1;
@@ -793,20 +917,51 @@ class RocksEventStore final : public EventStore {
     return result;
   }
 
-  std::optional<StreamHead> CurrentHead(const std::string& stream, const BatchOverlay& overlay) const {
-    if (auto it = overlay.heads.find(stream); it != overlay.heads.end()) return it->second;
+  // The point lookups below tell "absent" (NotFound) from "cannot read":
+  // treating a read error as absent would accept an append as version 0 of
+  // a stream that exists, or a second copy of a command or event id.
+
+  // The head stored for `stream` (acknowledged or not), or nullopt.
+  Result<std::optional<StreamHead>> StoredHead(std::string_view stream) const {
     std::string value;
-    if (!db_->Get(rocksdb::ReadOptions(), cf_[layout::kHeads], stream, &value).ok() || value.size() != 16) {
-      return std::nullopt;
-    }
-    return StreamHead{stream, layout::GetBe64(value), layout::GetBe64(std::string_view(value).substr(8))};
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_[layout::kHeads], ToSlice(stream), &value);
+    if (s.IsNotFound()) return std::optional<StreamHead>();
+    if (!s.ok()) return Fail(MarkFailed(FromRocks(s, "reading a stream head")));
+    if (value.size() != 16) return Fail(MarkFailed(DataLoss("a stream head is not 16 bytes")));
+    return std::optional<StreamHead>(
+        StreamHead{std::string(stream), layout::GetBe64(value), layout::GetBe64(std::string_view(value).substr(8))});
   }
 
-  bool EventIdStored(const EventId& id) const {
+  Result<std::optional<StreamHead>> CurrentHead(const std::string& stream, const BatchOverlay& overlay) const {
+    if (auto it = overlay.heads.find(stream); it != overlay.heads.end()) return std::optional<StreamHead>(it->second);
+    return StoredHead(stream);
+  }
+
+  Result<bool> EventIdStored(const EventId& id) const {
     std::string value;
-    return db_->Get(rocksdb::ReadOptions(), cf_[layout::kEventIds],
-                    rocksdb::Slice(reinterpret_cast<const char*>(id.data()), id.size()), &value)
-        .ok();
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_[layout::kEventIds],
+                                 rocksdb::Slice(reinterpret_cast<const char*>(id.data()), id.size()), &value);
+    if (s.IsNotFound()) return false;
+    if (!s.ok()) return Fail(MarkFailed(FromRocks(s, "looking up an event id")));
+    return true;
+  }
+
+  Result<std::optional<AppendResult>> LookupCommand(std::string_view command_id) const {
+    if (command_id.empty()) return std::optional<AppendResult>();
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_[layout::kCommands], ToSlice(command_id), &value);
+    if (s.IsNotFound()) return std::optional<AppendResult>();
+    if (!s.ok()) return Fail(MarkFailed(FromRocks(s, "looking up a command")));
+    auto result = DecodeCommandResult(value);
+    if (!result) return Fail(MarkFailed(result.error()));
+    return std::optional<AppendResult>(std::move(*result));
+  }
+
+  // A store that met unreadable data refuses every later append (they could
+  // rest on a wrong answer) until it is reopened; reads go on.
+  Status MarkFailed(Status s) const {
+    if (s.code() == StatusCode::kDataLoss || s.code() == StatusCode::kInternal) failed_.store(true);
+    return s;
   }
 
   Result<AppendResult> DecodeCommandResult(std::string_view value) const {
@@ -818,9 +973,9 @@ class RocksEventStore final : public EventStore {
     for (std::uint64_t i = 0; i < n; ++i) {
       std::uint64_t position = layout::GetBe64(value.substr(16 + 8 * i));
       std::string bytes;
-      if (!db_->Get(rocksdb::ReadOptions(), cf_[layout::kLog], layout::PositionKey(position), &bytes).ok()) {
-        return Fail(DataLoss("a stored command names a missing position"));
-      }
+      rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_[layout::kLog], layout::PositionKey(position), &bytes);
+      if (s.IsNotFound()) return Fail(DataLoss("a stored command names a missing position"));
+      if (!s.ok()) return Fail(FromRocks(s, "reading a command's events"));
       auto record = VerifyRecord(bytes);
       if (!record) return Fail(record.error());
       r.events.push_back({position, (*record)->stream()->str(), (*record)->version(), (*record)->type()->str()});
@@ -867,7 +1022,7 @@ class RocksEventStore final : public EventStore {
   merkle::Frontier frontier_;
   std::int64_t last_recorded_ns_ = 0;
   std::thread writer_;
-  std::atomic<bool> failed_{false};
+  mutable std::atomic<bool> failed_{false};
 
   mutable std::mutex queue_mu_;
   std::condition_variable queue_cv_;

@@ -18,6 +18,28 @@
 // - If a write or sync fails the store turns read-only (kUnavailable on every
 //   later append): an fsync failure leaves the page cache untrustworthy, so
 //   the process must reopen the store, as PostgreSQL does.
+// - A read error (damaged table file, I/O error) is never taken for "not
+//   found": the append that met it fails with kDataLoss and the store turns
+//   failed as above.
+//
+// Lost tail. RocksDB cannot tell a record torn by a crash from a length field
+// damaged at the end of its write-ahead log or MANIFEST: it drops the rest
+// without a word, and with it the newest events (or the table files of a
+// flush). So every stored checkpoint (periodic, on demand, at Close) is also
+// written to DIR/latest-checkpoint (temp file, fsync, rename, fsync of the
+// directory), after it is durable in RocksDB. Open and OpenReadOnly refuse
+// with kDataLoss a log shorter than that checkpoint, whose root at its size
+// differs, or that lost the checkpoint itself. What this guarantees:
+// - everything up to the latest stored checkpoint is either there, intact,
+//   or the open fails naming both sizes;
+// - events acknowledged AFTER that checkpoint rest on RocksDB alone: a
+//   damaged WAL tail can still drop them silently (at most
+//   checkpoint_every_events of them, or those since the last clean Close);
+// - the damage of an index family (heads, streams, ...) lost with a MANIFEST
+//   tail is not seen at open (the checkpoint covers the log and the tree);
+// - deleting DIR/latest-checkpoint disables the check (stores made before
+//   it existed have none), so it protects against damage, not an attacker
+//   with write access, which only the published checkpoints can catch.
 //
 // Thread safety: every method may be called from any thread concurrently.
 // Ownership: the store owns its RocksDB instance and writer thread; Close()

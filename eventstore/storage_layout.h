@@ -5,6 +5,8 @@
 //   DIR/store/        RocksDB database (below)
 //   DIR/signing.key   Ed25519 checkpoint key, mode 0600 (signed_note.h)
 //   DIR/keys/         per-subject key store (projections/key_store.h)
+//   DIR/latest-checkpoint  the latest stored checkpoint's signed note, kept
+//                     outside RocksDB (event_store.h, "Lost tail")
 //
 // RocksDB column families and key grammar (integers big-endian so that
 // RocksDB's bytewise order is numeric order; signed times are stored with
@@ -39,6 +41,7 @@ inline constexpr std::string_view kFormatKey = "format";
 inline constexpr std::string_view kOriginKey = "origin";
 inline constexpr std::string_view kStoreSubdir = "store";
 inline constexpr std::string_view kSigningKeyFile = "signing.key";
+inline constexpr std::string_view kLatestCheckpointFile = "latest-checkpoint";
 
 enum Family : int {
   kDefault = 0,
