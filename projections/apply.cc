@@ -5,10 +5,13 @@
 // another tool may still reference something unknown: such an event is
 // skipped with kInternal rather than crashing a replay.
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <string>
 
 #include <flatbuffers/flatbuffers.h>
 
+#include "projections/fact_index.h"
 #include "projections/state.h"
 #include "schemas/events_generated.h"
 #include "schemas/record_generated.h"
@@ -65,6 +68,13 @@ class Folder {
 
   Status Fold(const fbs::DomainEvent& e) {
     using T = fbs::EventBody;
+    // The verifier accepts a union whose type is set but whose table is
+    // absent (an optional field): such an event is refused, never read.
+    if (e.body_type() != T::NONE && e.body() == nullptr) {
+      std::string name = fbs::EnumNameEventBody(e.body_type());
+      if (name.empty()) name = "type " + std::to_string(static_cast<int>(e.body_type()));
+      return DataLoss("position " + std::to_string(m_.position) + ": " + name + " event without a body");
+    }
     switch (e.body_type()) {
       case T::TerritoryConfigured: return On(*e.body_as_TerritoryConfigured());
       case T::ReferenceEntryDefined: return On(*e.body_as_ReferenceEntryDefined());
@@ -107,7 +117,7 @@ class Folder {
       case T::IndicatorValueRecorded: return On(*e.body_as_IndicatorValueRecorded());
       case T::NONE: break;
     }
-    return DataLoss("event without a known body");
+    return DataLoss("position " + std::to_string(m_.position) + ": event without a known body");
   }
 
  private:
@@ -514,31 +524,62 @@ Status Apply(State& state, const EventMeta& meta, const schema::DomainEvent& eve
   return Folder(state, meta).Fold(event);
 }
 
-Status ApplyPayload(State& state, const EventMeta& meta, std::string_view payload) {
+namespace {
+
+Status ApplyPayloadTo(State& state, const EventMeta& meta, std::string_view payload, FactIndex* facts) {
   // A payload nested in a record is byte-aligned only; FlatBuffers reads
   // scalars in place, so a misaligned one is copied first.
-  std::string aligned;
-  if (reinterpret_cast<std::uintptr_t>(payload.data()) % 8 != 0) {
-    aligned.assign(payload);
-    payload = aligned;
+  thread_local std::vector<std::uint64_t> aligned;
+  if (reinterpret_cast<std::uintptr_t>(payload.data()) % alignof(std::uint64_t) != 0) {
+    aligned.resize((payload.size() + sizeof(std::uint64_t) - 1) / sizeof(std::uint64_t));
+    std::memcpy(aligned.data(), payload.data(), payload.size());
+    payload = std::string_view(reinterpret_cast<const char*>(aligned.data()), payload.size());
   }
   flatbuffers::Verifier verifier(reinterpret_cast<const std::uint8_t*>(payload.data()),
                                  payload.size());
   if (!schema::VerifyDomainEventBuffer(verifier)) {
     state.size = meta.position + 1;
+    if (facts) facts->Advance(meta.position + 1);
     return DataLoss("payload at position " + std::to_string(meta.position) +
                     " is not a valid DomainEvent");
   }
-  return Apply(state, meta, *schema::GetDomainEvent(payload.data()));
+  const schema::DomainEvent& event = *schema::GetDomainEvent(payload.data());
+  Status folded = Apply(state, meta, event);
+  if (facts) {
+    if (folded.ok()) facts->Add(state, meta, event);
+    facts->Advance(meta.position + 1);
+  }
+  return folded;
+}
+
+}  // namespace
+
+Status ApplyPayload(State& state, const EventMeta& meta, std::string_view payload, FactIndex* facts) {
+  return ApplyPayloadTo(state, meta, payload, facts);
+}
+
+const schema::Record* RecordAligner::operator()(const eventstore::RecordView& view) {
+  if (!view.record) return nullptr;
+  if (reinterpret_cast<std::uintptr_t>(view.bytes.data()) % alignof(std::uint64_t) == 0) {
+    return view.record;
+  }
+  buffer_.resize((view.bytes.size() + sizeof(std::uint64_t) - 1) / sizeof(std::uint64_t));
+  std::memcpy(buffer_.data(), view.bytes.data(), view.bytes.size());
+  return schema::GetRecord(buffer_.data());
 }
 
 Status Apply(State& state, const eventstore::RecordView& view) {
-  const schema::Record* r = view.record;
+  thread_local RecordAligner aligner;
+  return ApplyRecord(state, view.position, aligner(view));
+}
+
+Status ApplyRecord(State& state, std::uint64_t position, const schema::Record* r, FactIndex* facts) {
   EventMeta meta;
-  meta.position = view.position;
+  meta.position = position;
   if (!r) {
-    state.size = view.position + 1;
-    return DataLoss("record at position " + std::to_string(view.position) + " is missing");
+    state.size = position + 1;
+    if (facts) facts->Advance(position + 1);
+    return DataLoss("record at position " + std::to_string(position) + " is missing");
   }
   meta.occurred_at_ns = r->occurred_at();
   meta.recorded_at_ns = r->recorded_at();
@@ -550,7 +591,7 @@ Status Apply(State& state, const eventstore::RecordView& view) {
   std::string_view bytes = payload ? std::string_view(reinterpret_cast<const char*>(payload->data()),
                                                       payload->size())
                                    : std::string_view();
-  return ApplyPayload(state, meta, bytes);
+  return ApplyPayloadTo(state, meta, bytes, facts);
 }
 
 }  // namespace vigie::projections

@@ -8,6 +8,8 @@
 #include <boost/json.hpp>
 
 #include "projections/access.h"
+#include "projections/fact_index.h"
+#include "projections/period_index.h"
 #include "projections/statistics.h"
 
 namespace vigie::projections {
@@ -16,51 +18,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr double kNsPerDay = 86'400.0 * 1e9;
-
-// Maps instants to the periods of a sorted, contiguous list.
-class PeriodIndex {
- public:
-  explicit PeriodIndex(const std::vector<Period>& periods) : periods_(periods) {}
-
-  std::size_t size() const { return periods_.size(); }
-
-  // The period containing t, or size() when none does.
-  std::size_t Find(std::int64_t t) const {
-    const std::size_t i = FirstEndingAfter(t);
-    return i < periods_.size() && periods_[i].start_ns <= t ? i : periods_.size();
-  }
-
-  // The first period whose end is after t: the periods from it on are
-  // those for which "before the period's end" holds of t.
-  std::size_t FirstEndingAfter(std::int64_t t) const {
-    auto it = std::upper_bound(periods_.begin(), periods_.end(), t,
-                               [](std::int64_t v, const Period& p) { return v < p.end_ns; });
-    return static_cast<std::size_t>(it - periods_.begin());
-  }
-
- private:
-  const std::vector<Period>& periods_;
-};
-
-// Adds 1 to every period index in [first, last) in O(1); Total() resolves.
-class RangeCounter {
- public:
-  explicit RangeCounter(std::size_t n) : diff_(n + 1, 0) {}
-  void Add(std::size_t first, std::size_t last) {
-    if (first >= last) return;
-    ++diff_[first];
-    --diff_[last];
-  }
-  std::vector<std::int64_t> Totals() const {
-    std::vector<std::int64_t> out(diff_.size() - 1);
-    std::int64_t running = 0;
-    for (std::size_t i = 0; i < out.size(); ++i) out[i] = running += diff_[i];
-    return out;
-  }
-
- private:
-  std::vector<std::int64_t> diff_;
-};
 
 bool InCell(const std::optional<std::string>& cell, const std::string& cell_id) {
   return !cell || *cell == cell_id;
@@ -315,10 +272,12 @@ json::object DerivedJson(const DerivedIndicators& d) {
 
 Result<json::value> DashboardBody(const State& shown, std::int64_t from_ns, std::int64_t to_ns,
                                   Granularity granularity,
-                                  const std::optional<std::string>& cell) {
+                                  const std::optional<std::string>& cell, const FactIndex* facts) {
   Result<std::vector<Period>> periods = SplitPeriods(from_ns, to_ns, granularity);
   if (!periods) return Fail(periods.error());
-  const std::vector<DerivedIndicators> derived = ComputeDerived(shown, *periods, cell);
+  const std::vector<DerivedIndicators> derived =
+      facts && facts->size() >= shown.size ? facts->ComputeDerived(shown.size, *periods, cell)
+                                           : ComputeDerived(shown, *periods, cell);
   json::array rows;
   rows.reserve(periods->size());
   for (std::size_t p = 0; p < periods->size(); ++p) {
@@ -348,7 +307,7 @@ Result<json::value> DashboardBody(const State& shown, std::int64_t from_ns, std:
 }
 
 Result<json::value> DashboardView(const State& now, const State& shown, const Caller& caller,
-                                  const DashboardQuery& query) {
+                                  const DashboardQuery& query, const FactIndex* facts) {
   if (!CanReadAggregates(caller)) return Fail(PermissionDenied("no role may read dashboards"));
   Result<Granularity> granularity = ParseGranularity(query.granularity);
   if (!granularity) return Fail(granularity.error());
@@ -362,7 +321,7 @@ Result<json::value> DashboardView(const State& now, const State& shown, const Ca
       return Fail(NotFound("cell not found"));
     }
   }
-  return DashboardBody(shown, query.from_ns, query.to_ns, *granularity, query.cell);
+  return DashboardBody(shown, query.from_ns, query.to_ns, *granularity, query.cell, facts);
 }
 
 }  // namespace vigie::projections

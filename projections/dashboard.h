@@ -109,13 +109,17 @@ boost::json::object DerivedJson(const DerivedIndicators& derived);
 // role; kNotFound "cell not found" for a cell the caller may not see or
 // that does not exist (the same answer, see access.h); kInvalidArgument for
 // a bad granularity or range.
+// With `facts` (covering shown.size), the derived indicators are scanned
+// from the fact index: same numbers, without walking the state.
 Result<boost::json::value> DashboardView(const State& now, const State& shown,
-                                         const Caller& caller, const DashboardQuery& query);
+                                         const Caller& caller, const DashboardQuery& query,
+                                         const FactIndex* facts = nullptr);
 
 // The same answer without access checks, for the evaluation (whose caller
 // was checked) and tools.
 Result<boost::json::value> DashboardBody(const State& shown, std::int64_t from_ns,
                                          std::int64_t to_ns, Granularity granularity,
-                                         const std::optional<std::string>& cell);
+                                         const std::optional<std::string>& cell,
+                                         const FactIndex* facts = nullptr);
 
 }  // namespace vigie::projections

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -10,6 +11,7 @@
 
 #include "projections/access.h"
 #include "projections/dashboard.h"
+#include "projections/fact_index.h"
 #include "projections/period.h"
 
 namespace vigie::projections {
@@ -42,56 +44,50 @@ std::string CellName(const State& s, std::string_view cell_id) {
   return it == s.cells.end() ? std::string(cell_id) : it->second.name;
 }
 
-void CollectMinutes(const State& s, const Period& year, std::vector<QualitativeEntry>& out,
-                    Withheld& withheld) {
-  for (const auto& [id, m] : s.meetings) {
-    if (!m.held || !year.Contains(m.held->stamp.occurred_at_ns) || m.held->minutes.empty()) continue;
-    if (ConfidentialCell(s, m.cell_id)) {
-      ++withheld.minutes;
-      continue;
-    }
-    out.push_back({m.held->stamp.occurred_at_ns, m.held->stamp.position, &m, m.cell_id});
+void CollectMinute(const State& s, const Period& year, const Meeting& m,
+                   std::vector<QualitativeEntry>& out, Withheld& withheld) {
+  if (!m.held || !year.Contains(m.held->stamp.occurred_at_ns) || m.held->minutes.empty()) return;
+  if (ConfidentialCell(s, m.cell_id)) {
+    ++withheld.minutes;
+    return;
   }
+  out.push_back({m.held->stamp.occurred_at_ns, m.held->stamp.position, &m, m.cell_id});
 }
 
-void CollectAnalyses(const State& s, const Period& year, std::vector<QualitativeEntry>& out,
-                     Withheld& withheld) {
-  for (const auto& [id, a] : s.analyses) {
-    if (!year.Contains(a.recorded.occurred_at_ns)) continue;
-    std::string_view cell_id;
-    bool quotable = !a.info_ids.empty();
-    for (const std::string& info_id : a.info_ids) {
-      auto item = s.information.find(info_id);
-      if (item == s.information.end() || (item->second.sensitivity != "public" &&
-                                          item->second.sensitivity != "restricted")) {
-        quotable = false;
-        break;
-      }
-      if (!item->second.situation_id.empty() || ConfidentialCell(s, item->second.cell_id)) {
-        quotable = false;
-        break;
-      }
-      if (cell_id.empty()) cell_id = item->second.cell_id;
+void CollectAnalysis(const State& s, const Period& year, const Analysis& a,
+                     std::vector<QualitativeEntry>& out, Withheld& withheld) {
+  if (!year.Contains(a.recorded.occurred_at_ns)) return;
+  std::string_view cell_id;
+  bool quotable = !a.info_ids.empty();
+  for (const std::string& info_id : a.info_ids) {
+    auto item = s.information.find(info_id);
+    if (item == s.information.end() || (item->second.sensitivity != "public" &&
+                                        item->second.sensitivity != "restricted")) {
+      quotable = false;
+      break;
     }
-    if (!quotable) {
-      ++withheld.analyses;
-      continue;
+    if (!item->second.situation_id.empty() || ConfidentialCell(s, item->second.cell_id)) {
+      quotable = false;
+      break;
     }
-    out.push_back({a.recorded.occurred_at_ns, a.recorded.position, &a, cell_id});
+    if (cell_id.empty()) cell_id = item->second.cell_id;
   }
+  if (!quotable) {
+    ++withheld.analyses;
+    return;
+  }
+  out.push_back({a.recorded.occurred_at_ns, a.recorded.position, &a, cell_id});
 }
 
-void CollectDecisions(const State& s, const Period& year, std::vector<QualitativeEntry>& out,
-                      Withheld& withheld) {
-  for (const auto& [id, d] : s.decisions) {
-    if (!year.Contains(d.recorded.occurred_at_ns)) continue;
-    // A cell decision about a person may name them in its text: withheld.
-    if (ConfidentialCell(s, d.cell_id) || (!d.situation_id.empty() && !d.situation_decision)) {
-      ++withheld.decisions;
-      continue;
-    }
-    out.push_back({d.recorded.occurred_at_ns, d.recorded.position, &d, d.cell_id});
+void CollectDecision(const State& s, const Period& year, const Decision& d,
+                     std::vector<QualitativeEntry>& out, Withheld& withheld) {
+  if (!year.Contains(d.recorded.occurred_at_ns)) return;
+  // A cell decision about a person may name them in its text: withheld.
+  if (ConfidentialCell(s, d.cell_id) || (!d.situation_id.empty() && !d.situation_decision)) {
+    ++withheld.decisions;
+    return;
   }
+  out.push_back({d.recorded.occurred_at_ns, d.recorded.position, &d, d.cell_id});
 }
 
 std::string_view KindOf(const QualitativeEntry& e) {
@@ -174,7 +170,9 @@ json::array IndicatorsJson(const State& s) {
 
 }  // namespace
 
-Result<json::value> EvaluationBody(const State& shown, int year, const std::string& checkpoint) {
+Result<json::value> EvaluationBody(const State& shown, int year, const std::string& checkpoint,
+                                   const FactIndex* facts) {
+  if (facts && facts->size() < shown.size) facts = nullptr;
   if (year < kMinEvaluationYear || year > kMaxEvaluationYear) {
     return Fail(InvalidArgument("year must be between " + std::to_string(kMinEvaluationYear) +
                                 " and " + std::to_string(kMaxEvaluationYear)));
@@ -186,16 +184,40 @@ Result<json::value> EvaluationBody(const State& shown, int year, const std::stri
   json::object statistics;
   for (const Granularity g : {Granularity::kMonth, Granularity::kYear}) {
     Result<json::value> dashboard =
-        DashboardBody(shown, period.start_ns, period.end_ns, g, std::nullopt);
+        DashboardBody(shown, period.start_ns, period.end_ns, g, std::nullopt, facts);
     if (!dashboard) return Fail(dashboard.error());
     statistics[GranularityName(g)] = std::move(*dashboard);
   }
 
   std::vector<QualitativeEntry> entries;
   Withheld withheld;
-  CollectMinutes(shown, period, entries, withheld);
-  CollectAnalyses(shown, period, entries, withheld);
-  CollectDecisions(shown, period, entries, withheld);
+  if (facts) {
+    // Only the year's candidates are looked up; every condition is checked
+    // again on the state, exactly as the full walks below do.
+    const FactIndex::Candidates candidates = facts->QualitativeCandidates(shown.size, period);
+    auto pick = [](const auto& map, const std::vector<std::string_view>& ids) {
+      std::vector<const typename std::decay_t<decltype(map)>::mapped_type*> out;
+      out.reserve(ids.size());
+      for (std::string_view id : ids) {
+        auto it = map.find(std::string(id));
+        if (it != map.end()) out.push_back(&it->second);
+      }
+      return out;
+    };
+    for (const Meeting* m : pick(shown.meetings, candidates.meetings)) {
+      CollectMinute(shown, period, *m, entries, withheld);
+    }
+    for (const Analysis* a : pick(shown.analyses, candidates.analyses)) {
+      CollectAnalysis(shown, period, *a, entries, withheld);
+    }
+    for (const Decision* d : pick(shown.decisions, candidates.decisions)) {
+      CollectDecision(shown, period, *d, entries, withheld);
+    }
+  } else {
+    for (const auto& [id, m] : shown.meetings) CollectMinute(shown, period, m, entries, withheld);
+    for (const auto& [id, a] : shown.analyses) CollectAnalysis(shown, period, a, entries, withheld);
+    for (const auto& [id, d] : shown.decisions) CollectDecision(shown, period, d, entries, withheld);
+  }
   std::sort(entries.begin(), entries.end(), [](const QualitativeEntry& a, const QualitativeEntry& b) {
     return std::tie(a.occurred_at_ns, a.position) < std::tie(b.occurred_at_ns, b.position);
   });
@@ -274,7 +296,7 @@ Result<json::value> EvaluationView(const ViewScope& scope, const Caller& caller,
     return Fail(PermissionDenied(
         "the evaluation is read by the evaluation committee, the referent, chairs and auditors"));
   }
-  Result<json::value> body = EvaluationBody(scope.shown, year, checkpoint);
+  Result<json::value> body = EvaluationBody(scope.shown, year, checkpoint, scope.facts);
   if (body) body->as_object()["as_of"] = TimeJson(scope.shown_time_ns);
   return body;
 }

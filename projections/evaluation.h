@@ -57,8 +57,11 @@ inline constexpr int kMaxEvaluationYear = 2261;
 
 // The body above, without access checks. kInvalidArgument for a year out of
 // range.
+// With `facts` (covering shown.size) the statistics and the candidates of
+// the qualitative balance come from the fact index (same answer).
 Result<boost::json::value> EvaluationBody(const State& shown, int year,
-                                          const std::string& checkpoint);
+                                          const std::string& checkpoint,
+                                          const FactIndex* facts = nullptr);
 
 // The same for a caller, plus `as_of`: the instant the state shown was
 // current ("as known on"), RFC 3339. kPermissionDenied unless

@@ -68,9 +68,11 @@ Status LedgerImpl::RebuildWriteModelLocked(std::unique_lock<std::mutex>& lock) {
   State state;
   std::unordered_map<std::string, std::uint64_t> heads;
   std::uint64_t skipped = 0;
+  RecordAligner aligned;
   VIGIE_RETURN_IF_ERROR(store_->Scan(0, store_->Size(), [&](const eventstore::RecordView& view) {
-    if (!Apply(state, view).ok()) ++skipped;
-    if (view.record && view.record->stream()) heads[view.record->stream()->str()] = view.record->version();
+    const schema::Record* r = aligned(view);
+    if (!ApplyRecord(state, view.position, r).ok()) ++skipped;
+    if (r && r->stream()) heads[r->stream()->str()] = r->version();
     return true;
   }));
   if (skipped > 0) spdlog::warn("ledger: {} events of the log were not folded (see state.h)", skipped);

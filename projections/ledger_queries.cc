@@ -107,7 +107,7 @@ Result<boost::json::value> LedgerImpl::Situations(const Caller& caller, std::opt
 Result<boost::json::value> LedgerImpl::Dashboard(const Caller& caller, const DashboardQuery& query) const {
   Result<StateView> view = ViewAt(query.as_of);
   if (!view) return Fail(view.error());
-  return DashboardView(view->now(), view->shown(), caller, query);
+  return DashboardView(view->now(), view->shown(), caller, query, view->facts());
 }
 
 Result<boost::json::value> LedgerImpl::Plan(const Caller& caller, const AsOf& as_of) const {

@@ -51,9 +51,14 @@
 #include "eventstore/event_store.h"
 #include "eventstore/status.h"
 
-namespace vigie::schema { struct DomainEvent; }
+namespace vigie::schema {
+struct DomainEvent;
+struct Record;
+}
 
 namespace vigie::projections {
+
+class FactIndex;
 
 // Where and when one event happened.
 struct Stamp {
@@ -406,9 +411,29 @@ struct EventMeta {
 // DomainEvent (the event is then skipped) and kInternal for an event whose
 // facts contradict the state (e.g. a member added to an unknown cell: the
 // write model refuses such commands, so only a foreign writer produces it).
+// The record is read from an aligned copy when the scan's bytes (a RocksDB
+// slice, byte-aligned only) are not 8-byte aligned.
 Status Apply(State& state, const eventstore::RecordView& record);
+// Same, from a record already aligned (RecordAligner below); null: kDataLoss.
+// With `facts`, the event's rows are added to it when it folds (fact_index.h).
+Status ApplyRecord(State& state, std::uint64_t position, const schema::Record* record,
+                   FactIndex* facts = nullptr);
 Status Apply(State& state, const EventMeta& meta, const schema::DomainEvent& event);
 // Same, from payload bytes (verified here).
-Status ApplyPayload(State& state, const EventMeta& meta, std::string_view payload);
+Status ApplyPayload(State& state, const EventMeta& meta, std::string_view payload,
+                    FactIndex* facts = nullptr);
+
+// FlatBuffers reads scalars in place and needs them aligned to their size;
+// a record borrowed from RocksDB is only byte-aligned. Returns the view's
+// record itself when its bytes are 8-byte aligned, else the same record in
+// this object's buffer (valid until the next call). `view.record` must be
+// the verified record of `view.bytes`.
+class RecordAligner {
+ public:
+  const schema::Record* operator()(const eventstore::RecordView& view);
+
+ private:
+  std::vector<std::uint64_t> buffer_;
+};
 
 }  // namespace vigie::projections

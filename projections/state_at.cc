@@ -7,12 +7,14 @@
 namespace vigie::projections {
 
 Status FoldFromStore(const eventstore::EventStore& store, std::uint64_t to, FoldedState& folded,
-                     std::uint64_t* skipped) {
+                     std::uint64_t* skipped, FactIndex* facts) {
   const std::uint64_t from = folded.state.size;
   if (to <= from) return Status::Ok();
+  RecordAligner aligned;
   Status scanned = store.Scan(from, to, [&](const eventstore::RecordView& view) {
-    if (!Apply(folded.state, view).ok() && skipped) ++*skipped;
-    if (view.record) folded.last_recorded_at_ns = view.record->recorded_at();
+    const schema::Record* r = aligned(view);
+    if (!ApplyRecord(folded.state, view.position, r, facts).ok() && skipped) ++*skipped;
+    if (r) folded.last_recorded_at_ns = r->recorded_at();
     return true;
   });
   if (!scanned.ok()) return scanned;
@@ -43,7 +45,7 @@ Status StateAt::CatchUpLocked() {
     }
     const std::uint64_t next_snapshot = (live_.state.size / spacing + 1) * spacing;
     const std::uint64_t stop = std::min(target, next_snapshot);
-    VIGIE_RETURN_IF_ERROR(FoldFromStore(*store_, stop, live_, &skipped_));
+    VIGIE_RETURN_IF_ERROR(FoldFromStore(*store_, stop, live_, &skipped_, &facts_));
     if (stop == next_snapshot) TakeSnapshotLocked();
   }
   return Status::Ok();
@@ -134,6 +136,7 @@ Result<StateView> StateAt::View(const AsOf& as_of) {
   if (current) {
     view.lock_ = std::shared_lock(live_mu_);
     view.now_ = &live_.state;
+    view.facts_ = &facts_;
     view.shown_time_ns_ = options_.clock();
     return view;
   }
@@ -141,6 +144,7 @@ Result<StateView> StateAt::View(const AsOf& as_of) {
     std::shared_lock lock(live_mu_);
     if (live_.state.size == *size) {
       view.now_ = &live_.state;
+    view.facts_ = &facts_;
       view.shown_time_ns_ = as_of.recorded_at_ns.value_or(live_.last_recorded_at_ns);
       view.lock_ = std::move(lock);
       return view;
@@ -150,6 +154,7 @@ Result<StateView> StateAt::View(const AsOf& as_of) {
   if (!shown) return Fail(shown.error());
   view.lock_ = std::shared_lock(live_mu_);
   view.now_ = &live_.state;
+  view.facts_ = &facts_;
   view.shown_ = std::move(*shown);
   view.shown_time_ns_ = as_of.recorded_at_ns.value_or(view.shown_->last_recorded_at_ns);
   return view;

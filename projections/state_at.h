@@ -42,6 +42,7 @@
 
 #include "eventstore/event_store.h"
 #include "eventstore/status.h"
+#include "projections/fact_index.h"
 #include "projections/ledger.h"
 #include "projections/state.h"
 #include "projections/view_json.h"
@@ -65,8 +66,9 @@ struct FoldedState {
 // fold refuses (state.h: unknown references, bad payloads) are skipped and
 // counted in `skipped`; a record failing verification stops the fold with
 // the store's kDataLoss.
+// With `facts`, the rows of every folded event are added to it.
 Status FoldFromStore(const eventstore::EventStore& store, std::uint64_t to, FoldedState& folded,
-                     std::uint64_t* skipped = nullptr);
+                     std::uint64_t* skipped = nullptr, FactIndex* facts = nullptr);
 
 // Today's state and the state shown, valid while the view lives.
 class StateView {
@@ -74,7 +76,9 @@ class StateView {
   const State& now() const { return *now_; }
   const State& shown() const { return shown_ ? shown_->state : *now_; }
   std::int64_t shown_time_ns() const { return shown_time_ns_; }
-  ViewScope scope() const { return {now(), shown(), shown_time_ns_}; }
+  ViewScope scope() const { return {now(), shown(), shown_time_ns_, facts_}; }
+  // The live fact index (covers every state this view shows).
+  const FactIndex* facts() const { return facts_; }
 
  private:
   friend class StateAt;
@@ -82,6 +86,7 @@ class StateView {
   const State* now_ = nullptr;
   std::shared_ptr<const FoldedState> shown_;  // null: the live state
   std::int64_t shown_time_ns_ = 0;
+  const FactIndex* facts_ = nullptr;
 };
 
 class StateAt {
@@ -121,6 +126,7 @@ class StateAt {
 
   mutable std::shared_mutex live_mu_;  // guards live_ and skipped_
   FoldedState live_;
+  FactIndex facts_;  // rows of the live fold (fact_index.h)
   std::uint64_t skipped_ = 0;
 
   mutable std::mutex snapshots_mu_;  // guards snapshots_, spacing_, cache_

@@ -13,6 +13,8 @@
 
 namespace vigie::projections {
 
+class FactIndex;
+
 // What a view shows, and by which rules (see access.h).
 struct ViewScope {
   const State& now;    // access is judged on today's state
@@ -20,6 +22,9 @@ struct ViewScope {
   // Names and labels are the ones valid at this instant: an as-of view of
   // 2013 says "DDSP" even though the partner is "DDPN" today.
   std::int64_t shown_time_ns = 0;
+  // The live fact index, when there is one: statistics of `shown` are then
+  // scanned from it instead of walking the state (fact_index.h).
+  const FactIndex* facts = nullptr;
 };
 
 // RFC 3339 UTC.

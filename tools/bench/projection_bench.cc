@@ -1,0 +1,235 @@
+// vigie-bench-projections: the read side of issue 3, measured in one run
+// against a plain RocksDB scan of the same log.
+//
+//   vigie-bench-projections [--events N] [--dir DIR] [--rounds R] [--year Y]
+//
+// Builds a store of N synthetic events (tests/projections/synthetic_history.h:
+// ten years of a partnership), closes it, then, R rounds interleaved:
+//   raw      a plain RocksDB iterator over the log family (rocksdb_baseline.h)
+//   rebuild  StateAt::CatchUp from nothing: every event verified, folded into
+//            the live State and the fact index, snapshots taken (default
+//            options: every 50 000 events, at most 32)
+// and then, on the rebuilt StateAt, the evaluation of year Y (default: the
+// last full year of the history):
+//   as of the end (the live state; SPEC's "evaluation of one year as of the
+//   end of the history"), with the fact index and with the plain walk of the
+//   state; and "Y as known 45 days after its end" (an as-of time inside the
+//   history, so a materialised state), with snapshots and without (a
+//   StateAt whose snapshot spacing exceeds the log).
+// Progress goes to stderr, figures to stdout. Nothing is asserted: the
+// figures are the result.
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wnull-dereference"
+#include <CLI/CLI.hpp>
+#pragma GCC diagnostic pop
+
+#include <boost/json.hpp>
+
+#include "eventstore/event_store.h"
+#include "projections/evaluation.h"
+#include "projections/period.h"
+#include "projections/state_at.h"
+#include "tests/projections/synthetic_history.h"
+#include "tools/bench/rocksdb_baseline.h"
+
+namespace vigie::bench {
+namespace {
+
+namespace fs = std::filesystem;
+using projections::AsOf;
+using projections::StateAt;
+using projections::StateAtOptions;
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+Status BuildStore(const std::string& dir, std::uint64_t events, std::int64_t* last_recorded_ns) {
+  if (auto init = eventstore::EventStore::Init(dir, "vigie.bench/projections"); !init) return init.error();
+  std::int64_t clock_ns = 0;
+  eventstore::StoreOptions options;
+  options.sync = false;
+  options.clock = [&clock_ns] { return clock_ns; };
+  auto store = eventstore::EventStore::Open(dir, options);
+  if (!store) return store.error();
+  eventstore::AppendRequest batch;
+  Status failed = Status::Ok();
+  auto flush = [&] {
+    if (batch.events.empty() || !failed.ok()) return;
+    auto appended = (*store)->Append(std::move(batch));
+    if (!appended) failed = appended.error();
+    batch = eventstore::AppendRequest();
+  };
+  projections::testing::SyntheticOptions synthetic;
+  synthetic.events = events;
+  synthetic.seed = 2026;
+  projections::testing::GenerateHistory(
+      synthetic, [&](const projections::EventMeta& meta, const std::string& type, const std::string& payload) {
+        // One batch shares one recorded_at (the store's clock); every
+        // event keeps its own occurred_at.
+        if (batch.events.empty()) clock_ns = meta.recorded_at_ns;
+        eventstore::NewEvent e;
+        e.stream = "bench-" + std::to_string(meta.position % 97);
+        e.type = type;
+        for (int i = 0; i < 8; ++i) e.event_id[8 + i] = static_cast<std::uint8_t>(meta.position >> (8 * i));
+        e.event_id[0] = 0xb3;
+        e.occurred_at_ns = meta.occurred_at_ns;
+        e.payload = payload;
+        batch.actor = {meta.person_id, meta.partner_id, "member"};
+        batch.events.push_back(std::move(e));
+        if (batch.events.size() == eventstore::kMaxEventsPerAppend) flush();
+        if (meta.position % 1'000'000 == 999'999) std::cerr << "  " << meta.position + 1 << " events\n";
+      });
+  flush();
+  VIGIE_RETURN_IF_ERROR(failed);
+  *last_recorded_ns = clock_ns;
+  return (*store)->Close();
+}
+
+struct Timed {
+  double seconds = 0;
+  std::size_t bytes = 0;  // of the answer
+};
+
+Result<Timed> Evaluate(StateAt& states, const AsOf& as_of, int year, bool use_facts) {
+  const auto start = Clock::now();
+  auto view = states.View(as_of);
+  if (!view) return Fail(view.error());
+  auto body = projections::EvaluationBody(view->shown(), year, "", use_facts ? view->facts() : nullptr);
+  if (!body) return Fail(body.error());
+  Timed t{Seconds(start), boost::json::serialize(*body).size()};
+  return t;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"vigie-bench-projections: rebuild and as-of evaluation against a raw RocksDB scan"};
+  std::uint64_t events = 1'000'000;
+  int rounds = 3;
+  std::optional<int> year_option;
+  const char* tmp = std::getenv("TMPDIR");
+  std::string parent = tmp && *tmp ? tmp : "/tmp";
+  app.add_option("--events", events, "events in the synthetic history (default 1000000)")
+      ->check(CLI::Range(std::uint64_t{1000}, std::uint64_t{100'000'000}));
+  app.add_option("--dir", parent, "where to create the working store")->check(CLI::ExistingDirectory);
+  app.add_option("--rounds", rounds, "interleaved rounds of raw scan and rebuild (default 3)")
+      ->check(CLI::Range(1, 20));
+  app.add_option("--year", year_option, "the year evaluated (default: the history's last full year)");
+  CLI11_PARSE(app, argc, argv);
+
+  std::string dir = parent + "/vigie-bench-projections-XXXXXX";
+  if (::mkdtemp(dir.data()) == nullptr) {
+    std::cerr << "cannot create a directory in " << parent << "\n";
+    return 1;
+  }
+  struct Cleanup {
+    std::string dir;
+    ~Cleanup() {
+      std::error_code ec;
+      fs::remove_all(dir, ec);
+    }
+  } cleanup{dir};
+  const std::string store_dir = dir + "/store";
+
+  std::cerr << "building a store of " << events << " synthetic events in " << store_dir << "\n";
+  auto start = Clock::now();
+  std::int64_t last_recorded_ns = 0;
+  if (Status built = BuildStore(store_dir, events, &last_recorded_ns); !built.ok()) {
+    std::cerr << "vigie-bench-projections: " << built.ToString() << "\n";
+    return 1;
+  }
+  const double build_seconds = Seconds(start);
+  const int year = year_option.value_or(projections::ParisDate(last_recorded_ns).year - 1);
+
+  auto store = eventstore::EventStore::OpenReadOnly(store_dir);
+  if (!store) {
+    std::cerr << "vigie-bench-projections: " << store.error().ToString() << "\n";
+    return 1;
+  }
+  std::cout << "vigie-bench-projections: " << events << " events (built in " << build_seconds << " s), year "
+            << year << ", " << rounds << " rounds\n";
+
+  double best_raw = 0, best_rebuild = 0;
+  std::unique_ptr<StateAt> states;
+  for (int r = 0; r < rounds; ++r) {
+    std::uint64_t bytes = 0;
+    auto raw = ScanLogFamily(store_dir, &bytes);
+    if (!raw) {
+      std::cerr << "vigie-bench-projections: " << raw.error().ToString() << "\n";
+      return 1;
+    }
+    states = std::make_unique<StateAt>(store->get());
+    start = Clock::now();
+    if (Status st = states->CatchUp(); !st.ok()) {
+      std::cerr << "vigie-bench-projections: " << st.ToString() << "\n";
+      return 1;
+    }
+    const double rebuild_seconds = Seconds(start);
+    const double raw_rate = raw->PerSecond();
+    const double rebuild_rate = static_cast<double>(events) / rebuild_seconds;
+    best_raw = std::max(best_raw, raw_rate);
+    best_rebuild = std::max(best_rebuild, rebuild_rate);
+    std::cout << "round " << r + 1 << ": raw RocksDB scan " << static_cast<std::uint64_t>(raw_rate)
+              << " rec/s (" << raw->seconds << " s, " << bytes / (1 << 20) << " MiB); full rebuild "
+              << static_cast<std::uint64_t>(rebuild_rate) << " ev/s (" << rebuild_seconds
+              << " s); ratio " << rebuild_rate / raw_rate << " (target >= 0.7)\n";
+  }
+  std::cout << "best of rounds: raw " << static_cast<std::uint64_t>(best_raw) << " rec/s, rebuild "
+            << static_cast<std::uint64_t>(best_rebuild) << " ev/s, ratio " << best_rebuild / best_raw << "\n";
+  {
+    auto view = states->View(AsOf{});
+    if (view) {
+      std::cout << "fact index: " << view->facts()->rows() << " rows, "
+                << view->facts()->memory_bytes() / (1 << 20) << " MiB; snapshots held: "
+                << states->snapshot_positions().size() << "\n";
+    }
+  }
+
+  auto report = [&](const char* what, StateAt& s, const AsOf& as_of, bool facts) {
+    for (int r = 0; r < 2; ++r) {
+      auto t = Evaluate(s, as_of, year, facts);
+      if (!t) {
+        std::cerr << "vigie-bench-projections: " << t.error().ToString() << "\n";
+        return;
+      }
+      std::cout << "evaluation " << year << " " << what << ": " << t->seconds * 1000 << " ms ("
+                << t->bytes << " bytes)" << (r == 0 ? "" : " [repeated: cache]") << "\n";
+    }
+  };
+  report("as of the end, fact index", *states, AsOf{}, true);
+  report("as of the end, plain walk of the state", *states, AsOf{}, false);
+  const std::int64_t known_on = projections::ParisYear(year).end_ns + 45LL * 86'400'000'000'000;
+  AsOf inside;
+  inside.recorded_at_ns = known_on;
+  report("as known 45 days after it, snapshots, fact index", *states, inside, true);
+
+  StateAtOptions no_snapshots;
+  no_snapshots.snapshot_every_events = events * 4;
+  no_snapshots.cache_entries = 0;
+  StateAt bare(store->get(), no_snapshots);
+  start = Clock::now();
+  if (Status st = bare.CatchUp(); !st.ok()) return 1;
+  std::cout << "rebuild without snapshots: " << static_cast<std::uint64_t>(events / Seconds(start))
+            << " ev/s\n";
+  report("as known 45 days after it, no snapshot, fact index", bare, inside, true);
+  report("as of the end, no snapshot (live), fact index", bare, AsOf{}, true);
+  AsOf end_minus_one;
+  end_minus_one.position = events - 1;
+  report("as of position N-1, snapshots, fact index", *states, end_minus_one, true);
+  report("as of position N-1, no snapshot, fact index", bare, end_minus_one, true);
+  (void)(*store)->Close();
+  return 0;
+}
+
+}  // namespace
+}  // namespace vigie::bench
+
+int main(int argc, char** argv) { return vigie::bench::Main(argc, argv); }
