@@ -1,12 +1,18 @@
 // RocksDB implementation of EventStore. Layout: storage_layout.h.
 //
-// Writes go through one writer thread (group commit): AppendAsync queues a
-// command; the writer takes every waiting command (up to a bound), checks each
-// in order against the stream heads (stored, plus those of earlier commands
-// of the same batch), stages the records, Merkle nodes and indexes of the
-// accepted ones in one WriteBatch, writes it with sync, and only then answers
-// every command of the batch. One fsync thus covers many commands, and the
-// Merkle frontier needs no lock: only the writer touches it.
+// Writes go through two threads (pipelined group commit). AppendAsync queues
+// a command; the writer takes every waiting command (up to a bound), checks
+// each in order against the stream heads (stored, plus those of earlier
+// commands of the same batch), stages the records, Merkle nodes and indexes
+// of the accepted ones in one WriteBatch and writes it WITHOUT sync, then
+// hands the batch to the syncer and goes on with the next one. The syncer
+// takes every batch written since its last fsync, syncs the write-ahead log
+// once (SyncWAL), and only then publishes the new size and answers every
+// command of those batches, in order. So the CPU work of batch N+1 overlaps
+// the fsync of batch N, one fsync covers many commands, and the Merkle
+// frontier needs no lock: only the writer touches it. Written but unsynced
+// records are visible to RocksDB reads but not through the API: every read
+// stops at Size(), which only the syncer advances.
 #include "eventstore/event_store.h"
 
 #include <errno.h>
@@ -28,6 +34,9 @@
 #include <unordered_set>
 
 #include <rocksdb/db.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/slice_transform.h>
+#include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
@@ -85,8 +94,26 @@ std::string EncodeCommandResult(const AppendResult& r) {
 
 std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors() {
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  // The writer's point lookups (heads, event_ids, commands) mostly miss:
+  // a new stream, a fresh event id, a new command. Bloom filters, in the
+  // table files and in the memtable, answer most misses without a search.
+  rocksdb::BlockBasedTableOptions filtered;
+  filtered.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   for (int f = 0; f < layout::kFamilyCount; ++f) {
     rocksdb::ColumnFamilyOptions options;
+    if (f == layout::kHeads || f == layout::kEventIds || f == layout::kCommands) {
+      options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(filtered));
+      options.memtable_whole_key_filtering = true;
+      options.memtable_prefix_bloom_size_ratio = 0.05;
+    }
+    // Keys that grow along the log (positions; tree nodes level by level;
+    // recorded_at) are inserted next to the previous one: a per-prefix
+    // insert hint spares the memtable most of its skip-list search.
+    if (f == layout::kLog || f == layout::kRecorded || f == layout::kOccurred) {
+      options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
+    } else if (f == layout::kTree) {
+      options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
+    }
     cfs.emplace_back(layout::FamilyName(f), options);
   }
   return cfs;
@@ -100,6 +127,8 @@ rocksdb::Options DbOptions() {
   options.wal_recovery_mode = rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords;
   options.paranoid_checks = true;
   options.IncreaseParallelism(2);
+  // One writer thread writes: the hints above need non-concurrent inserts.
+  options.allow_concurrent_memtable_write = false;
   // Appends are sequential keys; bigger memtables mean fewer flushes.
   options.write_buffer_size = 64 << 20;
   return options;
@@ -185,7 +214,11 @@ class RocksEventStore final : public EventStore {
     cp->SeekToLast();
     VIGIE_RETURN_IF_ERROR(FromRocks(cp->status(), "reading the latest checkpoint"));
     if (cp->Valid() && cp->key().size() == 8) last_checkpoint_size_ = layout::GetBe64(View(cp->key()));
-    if (!read_only_) writer_ = std::thread([this] { WriterLoop(); });
+    written_size_ = size;
+    if (!read_only_) {
+      syncer_ = std::thread([this] { SyncLoop(); });
+      writer_ = std::thread([this] { WriterLoop(); });
+    }
     return Status::Ok();
   }
 
@@ -411,8 +444,25 @@ class RocksEventStore final : public EventStore {
   std::optional<StreamHead> Head(std::string_view stream) const override {
     auto head = StoredHead(stream);
     if (!head || !*head) return std::nullopt;
-    if ((*head)->position >= Size()) return std::nullopt;  // not yet acknowledged
-    return **head;
+    return AcknowledgedHead(**head, Size());
+  }
+
+  // `stored` if it is acknowledged (below `size`), else the stream's last
+  // acknowledged event before it, from the `streams` index: the writer may
+  // have written newer events that wait for their fsync.
+  std::optional<StreamHead> AcknowledgedHead(const StreamHead& stored, std::uint64_t size) const {
+    if (stored.position < size) return stored;
+    if (stored.version == 0) return std::nullopt;
+    const std::string prefix = layout::StreamPrefix(stored.stream);
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_[layout::kStreams]));
+    for (it->SeekForPrev(layout::StreamKey(stored.stream, stored.version - 1)); it->Valid(); it->Prev()) {
+      std::string_view key = View(it->key());
+      if (!key.starts_with(prefix) || key.size() != prefix.size() + 8 || it->value().size() != 8) break;
+      const std::uint64_t position = layout::GetBe64(View(it->value()));
+      if (position < size) return StreamHead{stored.stream, layout::GetBe64(key.substr(prefix.size())), position};
+    }
+    if (!it->status().ok()) MarkFailed(FromRocks(it->status(), "reading a stream"));
+    return std::nullopt;
   }
 
   std::vector<StreamHead> Heads(std::string_view after, std::size_t limit) const override {
@@ -428,7 +478,7 @@ class RocksEventStore final : public EventStore {
       }
       std::string_view v = View(it->value());
       StreamHead head{std::string(View(it->key())), layout::GetBe64(v), layout::GetBe64(v.substr(8))};
-      if (head.position < size) out.push_back(std::move(head));
+      if (auto acknowledged = AcknowledgedHead(head, size)) out.push_back(std::move(*acknowledged));
     }
     if (!it->status().ok()) MarkFailed(FromRocks(it->status(), "listing stream heads"));
     return out;
@@ -620,6 +670,12 @@ class RocksEventStore final : public EventStore {
     }
     queue_cv_.notify_all();
     if (writer_.joinable()) writer_.join();
+    {
+      std::lock_guard lock(sync_mu_);
+      sync_stopping_ = true;
+    }
+    sync_cv_.notify_all();
+    if (syncer_.joinable()) syncer_.join();
     Status result = Status::Ok();
     if (db_ && !read_only_ && !failed_.load() && Size() > 0 && last_checkpoint_size_ != Size()) {
       auto cp = StoreCheckpoint();
@@ -642,6 +698,17 @@ class RocksEventStore final : public EventStore {
 
  private:
   // ---- the writer thread ---------------------------------------------------
+
+  // A batch written (not yet synced) by the writer, for the syncer.
+  struct Written {
+    std::vector<Pending> batch;
+    std::vector<Result<AppendResult>> outcomes;  // one per command of `batch`
+    bool wrote = false;         // records reached RocksDB (unsynced)
+    std::uint64_t size = 0;     // the log's size after it, when wrote
+    merkle::Hash root{};        // the root at `size`
+    std::uint64_t commands = 0, events = 0, refused = 0;
+  };
+  static constexpr std::size_t kMaxWrittenBatches = 8;
 
   // State of one batch, so later commands see earlier ones of the batch.
   struct BatchOverlay {
@@ -670,70 +737,133 @@ class RocksEventStore final : public EventStore {
     }
   }
 
+  // Stages one batch and writes it WITHOUT sync, then hands it to the
+  // syncer: the writer prepares and writes batch N+1 while batch N's fsync
+  // runs. Nothing is acknowledged or published (Size) before the syncer's
+  // fsync covering it returned.
   void WriteBatchOf(std::vector<Pending>& batch) {
+    Written w;
     rocksdb::WriteBatch wb;
     BatchOverlay overlay;
     overlay.last_recorded_ns = last_recorded_ns_;
-    std::vector<Result<AppendResult>> outcomes;
-    outcomes.reserve(batch.size());
-    std::uint64_t next = Size();
+    w.outcomes.reserve(batch.size());
+    std::uint64_t next = written_size_;
     const std::int64_t now = options_.clock();
-    std::uint64_t staged_commands = 0, staged_events = 0, refused = 0;
     for (Pending& p : batch) {
       if (failed_.load()) {
-        outcomes.push_back(Fail(Unavailable("the store has failed; restart the server")));
+        w.outcomes.push_back(Fail(Unavailable("the store has failed; restart the server")));
         continue;
       }
       auto outcome = p.imported.empty() ? Stage(p.request, now, &next, &overlay, &wb)
                                         : StageImport(p.imported, &next, &overlay, &wb);
       if (outcome && !outcome->replayed) {
-        ++staged_commands;
-        staged_events += outcome->events.size();
+        ++w.commands;
+        w.events += outcome->events.size();
       } else if (!outcome) {
-        ++refused;
+        ++w.refused;
       }
-      outcomes.push_back(std::move(outcome));
+      w.outcomes.push_back(std::move(outcome));
     }
     if (failed_.load() && wb.Count() > 0) {
       // A lookup of this batch could not read the store: the commands
       // staged before it may rest on the same damage. Write nothing.
-      for (auto& o : outcomes) {
+      for (auto& o : w.outcomes) {
         if (o && !o->replayed) o = Fail(Unavailable("the store cannot read its own data; nothing was written"));
       }
-      staged_commands = staged_events = 0;
+      w.commands = w.events = 0;
     } else if (wb.Count() > 0) {
       rocksdb::WriteOptions wo;
-      wo.sync = options_.sync;
-      auto started = std::chrono::steady_clock::now();
+      wo.sync = false;  // the syncer's SyncWAL makes it durable
       rocksdb::Status s = db_->Write(wo, &wb);
-      double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       if (!s.ok()) {
         // After a failed write or fsync nothing in memory can be trusted to
         // match the disk: refuse every later append until a restart.
         failed_.store(true);
-        for (auto& o : outcomes) {
+        for (auto& o : w.outcomes) {
           if (o && !o->replayed) o = Fail(Unavailable("the store failed to write: " + s.ToString()));
         }
+        w.commands = w.events = 0;
       } else {
         last_recorded_ns_ = overlay.last_recorded_ns;
-        {
-          std::lock_guard lock(size_mu_);
-          root_ = frontier_.Root();
-          size_.store(next, std::memory_order_release);
-        }
-        RecordStats(batch.size(), staged_commands, staged_events, seconds);
+        written_size_ = next;
+        w.wrote = true;
+        w.size = next;
+        w.root = frontier_.Root();
       }
     }
+    w.batch = std::move(batch);
     {
-      std::lock_guard lock(stats_mu_);
-      stats_.refused += refused;
+      std::unique_lock lock(sync_mu_);
+      // Bounded run-ahead: a few written batches may wait for one fsync.
+      sync_space_cv_.wait(lock, [&] { return sync_queue_.size() < kMaxWrittenBatches; });
+      sync_queue_.push_back(std::move(w));
     }
-    size_cv_.notify_all();
-    // Subscribers hear of the new size before any appender is answered, so
-    // a client that saw its acknowledgment never waits on a stale tail.
-    NotifySubscribers();
-    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(outcomes[i]));
-    MaybeCheckpoint();
+    sync_cv_.notify_one();
+  }
+
+  // The syncer thread: one fsync of the write-ahead log for every batch
+  // written since the previous one, then the new size is published and
+  // every command of those batches answered, in order. A replay is answered
+  // in the same order, so never before the first result it repeats is
+  // durable.
+  void SyncLoop() {
+    for (;;) {
+      std::vector<Written> round;
+      {
+        std::unique_lock lock(sync_mu_);
+        sync_cv_.wait(lock, [&] { return sync_stopping_ || !sync_queue_.empty(); });
+        if (sync_queue_.empty()) return;  // stopping and drained
+        while (!sync_queue_.empty()) {
+          round.push_back(std::move(sync_queue_.front()));
+          sync_queue_.pop_front();
+        }
+      }
+      sync_space_cv_.notify_all();
+      const Written* last_written = nullptr;
+      std::uint64_t commands = 0, events = 0, refused = 0, batch_commands = 0;
+      for (const Written& w : round) {
+        if (w.wrote) last_written = &w;
+        commands += w.commands;
+        events += w.events;
+        refused += w.refused;
+        batch_commands += w.batch.size();
+      }
+      double seconds = 0;
+      if (last_written && options_.sync) {
+        auto started = std::chrono::steady_clock::now();
+        rocksdb::Status s = db_->SyncWAL();
+        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (!s.ok()) {
+          failed_.store(true);
+          last_written = nullptr;
+          for (Written& w : round) {
+            for (auto& o : w.outcomes) {
+              if (o) o = Fail(Unavailable("the store failed to sync: " + s.ToString()));
+            }
+          }
+        }
+      }
+      if (last_written) {
+        {
+          std::lock_guard lock(size_mu_);
+          root_ = last_written->root;
+          size_.store(last_written->size, std::memory_order_release);
+        }
+        RecordStats(batch_commands, commands, events, seconds);
+      }
+      {
+        std::lock_guard lock(stats_mu_);
+        stats_.refused += refused;
+      }
+      size_cv_.notify_all();
+      // Subscribers hear of the new size before any appender is answered, so
+      // a client that saw its acknowledgment never waits on a stale tail.
+      NotifySubscribers();
+      for (Written& w : round) {
+        for (std::size_t i = 0; i < w.batch.size(); ++i) w.batch[i].done(std::move(w.outcomes[i]));
+      }
+      MaybeCheckpoint();
+    }
   }
 
   Result<AppendResult> Stage(const AppendRequest& r, std::int64_t now_ns, std::uint64_t* next,
@@ -1021,7 +1151,16 @@ class RocksEventStore final : public EventStore {
   // Owned by the writer thread (and by OpenDb before it starts).
   merkle::Frontier frontier_;
   std::int64_t last_recorded_ns_ = 0;
+  std::uint64_t written_size_ = 0;  // written, maybe not yet synced
   std::thread writer_;
+
+  // Batches written by the writer, waiting for the syncer's fsync.
+  std::mutex sync_mu_;
+  std::condition_variable sync_cv_;
+  std::condition_variable sync_space_cv_;
+  std::deque<Written> sync_queue_;  // guarded by sync_mu_
+  bool sync_stopping_ = false;      // guarded by sync_mu_
+  std::thread syncer_;
   mutable std::atomic<bool> failed_{false};
 
   mutable std::mutex queue_mu_;

@@ -6,8 +6,9 @@
 // - Append() writes one command's events atomically (one RocksDB write
 //   batch holding records, stream index, Merkle nodes and indexes) and
 //   returns only once that batch is synced to disk. Concurrent appenders are
-//   merged by group commit: one writer thread, one sync per batch of waiting
-//   commands.
+//   merged by group commit: one writer thread stages and writes batches of
+//   waiting commands, one syncer thread makes each group of written batches
+//   durable with one fsync before anyone is answered.
 // - Expected versions are checked by the writer, in order, against the heads
 //   including earlier commands of the same batch, so they are exact.
 // - A command replayed with a command_id already stored appends nothing and

@@ -1,7 +1,8 @@
 // Offline verification of a whole store (`vigie verify`).
 //
 // One sequential pass over the log, in chunks: every record goes through the
-// FlatBuffers verifier and its leaf hash is recomputed; the Merkle frontier
+// FlatBuffers verifier and its leaf hash is recomputed (on a second thread,
+// one chunk behind the reading); the Merkle frontier
 // is rebuilt from those leaves, and every perfect node it produces is
 // compared with the stored one, level by level, with sequential scans (no
 // random reads). Stored checkpoints are checked as the rebuilt tree passes
@@ -17,6 +18,8 @@
 // of iterating those families.
 #include <algorithm>
 #include <filesystem>
+#include <future>
+#include <string>
 #include <map>
 #include <memory>
 #include <optional>
@@ -111,27 +114,63 @@ struct Verifier {
     }
     CheckRootAt(0);
     ReportMismatchedCheckpoint();
-    for (std::uint64_t from = 0; from < size && report.ok(); from += kChunkLeaves) {
-      std::uint64_t to = std::min(size, from + kChunkLeaves);
-      std::vector<std::vector<merkle::NodeWrite>> by_level(64);
+    // Reading and hashing are pipelined: while a second thread hashes chunk
+    // k (leaves, then the frontier's nodes: two SHA-256 per record), this
+    // one reads and verifies chunk k+1 from RocksDB.
+    struct Chunk {
+      std::uint64_t to = 0;
+      std::string bytes;                   // the records, back to back
+      std::vector<std::uint32_t> ends;     // end offset of each record
+    };
+    struct Hashed {
+      std::uint64_t to = 0;
+      std::vector<std::vector<merkle::NodeWrite>> by_level;
+    };
+    auto hash_chunk = [this](Chunk chunk) {
+      Hashed out{chunk.to, std::vector<std::vector<merkle::NodeWrite>>(64)};
       std::vector<merkle::NodeWrite> writes;
-      Status s = store.Scan(from, to, [&](const RecordView& v) {
+      std::uint32_t begin = 0;
+      for (std::uint32_t end : chunk.ends) {
         writes.clear();
-        frontier.Append(merkle::HashLeaf(v.bytes), &writes);
-        for (const merkle::NodeWrite& n : writes) by_level[n.level].push_back(n);
+        frontier.Append(merkle::HashLeaf(std::string_view(chunk.bytes).substr(begin, end - begin)), &writes);
+        for (const merkle::NodeWrite& n : writes) out.by_level[n.level].push_back(n);
         CheckRootAt(frontier.size());
-        ++report.records;
-        return report.ok();
+        begin = end;
+      }
+      return out;
+    };
+    std::future<Hashed> hashing;
+    // Compares what the hashing thread computed for the previous chunk.
+    auto finish_previous = [&]() -> Status {
+      if (!hashing.valid()) return Status::Ok();
+      Hashed done = hashing.get();
+      VIGIE_RETURN_IF_ERROR(CompareNodes(done.by_level));
+      ReportMismatchedCheckpoint();
+      if (progress) progress(done.to, size);
+      return Status::Ok();
+    };
+    std::optional<Status> scan_failure;
+    for (std::uint64_t from = 0; from < size && report.ok(); from += kChunkLeaves) {
+      Chunk chunk;
+      chunk.to = std::min(size, from + kChunkLeaves);
+      chunk.ends.reserve(chunk.to - from);
+      Status s = store.Scan(from, chunk.to, [&](const RecordView& v) {
+        chunk.bytes.append(v.bytes);
+        chunk.ends.push_back(static_cast<std::uint32_t>(chunk.bytes.size()));
+        ++report.records;  // read and verified; hashed next
+        return true;
       });
+      VIGIE_RETURN_IF_ERROR(finish_previous());
       if (!s.ok()) {
         if (s.code() != StatusCode::kDataLoss) return s;
-        Bad(report.records, s.message());
-        break;
+        scan_failure = std::move(s);
+        // The records read before the damage still count, and are hashed.
       }
-      VIGIE_RETURN_IF_ERROR(CompareNodes(by_level));
-      ReportMismatchedCheckpoint();
-      if (progress) progress(to, size);
+      hashing = std::async(std::launch::async, hash_chunk, std::move(chunk));
+      if (scan_failure) break;
     }
+    VIGIE_RETURN_IF_ERROR(finish_previous());
+    if (scan_failure) Bad(report.records, scan_failure->message());
     if (!report.ok()) return Status::Ok();
     // Successive checkpoints must describe one append-only history.
     const note::Checkpoint* previous = nullptr;
