@@ -3,13 +3,16 @@
 #include "eventstore/event_store.h"
 
 #include <atomic>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
 
+#include "eventstore/record_codec.h"
 #include "eventstore/signed_note.h"
+#include "schemas/record_generated.h"
 #include "tests/eventstore/test_store.h"
 
 namespace vigie::eventstore {
@@ -42,6 +45,32 @@ class EventStoreTest : public ::testing::Test {
   std::atomic<std::int64_t> now_ns_{1'700'000'000'000'000'000};
   std::unique_ptr<EventStore> store_;
 };
+
+// RocksDB hands out record bytes at any address; FlatBuffers reads 8-byte
+// fields in place, so they are given an aligned home first (UBSan's
+// "misaligned load" otherwise), and the payload, itself a FlatBuffer, is
+// 8-aligned inside the record.
+TEST(RecordCodecTest, MisalignedRecordBytesAreReadFromAnAlignedCopy) {
+  Actor actor{"referent-1", "prefecture", "referent"};
+  NewEvent event = testing::Event("case-1", "InformationShared", 7);
+  event.payload.assign(41, 'p');
+  const std::string record = EncodeRecord({12, 3, 1'700'000'000'000'000'000, "command-7", &actor, &event});
+  std::vector<std::uint64_t> words(record.size() / 8 + 2);
+  char* misaligned = reinterpret_cast<char*>(words.data()) + 3;
+  std::memcpy(misaligned, record.data(), record.size());
+  AlignedRecordBuffer aligned;
+  const std::string_view held = aligned.Hold({misaligned, record.size()});
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(held.data()) % 8, 0u);
+  EXPECT_EQ(held, record);
+  auto verified = VerifyRecord(held);
+  ASSERT_TRUE(verified) << verified.error().ToString();
+  EXPECT_EQ((*verified)->position(), 12u);
+  EXPECT_EQ((*verified)->recorded_at(), 1'700'000'000'000'000'000);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>((*verified)->payload()->data()) % 8, 0u);
+  // Aligned bytes are used where they are, without a copy.
+  const std::string_view in_place(reinterpret_cast<const char*>(words.data()), record.size());
+  EXPECT_EQ(aligned.Hold(in_place).data(), in_place.data());
+}
 
 TEST_F(EventStoreTest, InitRefusesAnExistingStore) {
   auto again = EventStore::Init(dir_, "other");
