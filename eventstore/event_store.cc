@@ -340,10 +340,21 @@ class RocksEventStore final : public EventStore {
   // A read error cannot be told apart from "absent" through this API; the
   // store is marked failed so that no append relies on the answer (the
   // writer itself uses LookupCommand, which reports the error).
+  // A command written by the writer but still waiting for its fsync is
+  // only reported once durable (the syncer publishes its size), so that no
+  // caller answers a replay with a result the disk may not hold.
   std::optional<AppendResult> FindCommand(std::string_view command_id) const override {
     auto found = LookupCommand(command_id);
-    if (!found) return std::nullopt;
-    return std::move(*found);
+    if (!found || !*found) return std::nullopt;
+    const std::uint64_t needed = (*found)->tree_size;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (Size() < needed) {
+      if (failed_.load() || std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+      std::unique_lock lock(size_mu_);
+      if (closed_) return std::nullopt;
+      size_cv_.wait_for(lock, std::chrono::milliseconds(100), [&] { return Size() >= needed || closed_; });
+    }
+    return std::move(**found);
   }
 
   // ---- reading ----------------------------------------------------------
