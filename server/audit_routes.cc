@@ -134,13 +134,18 @@ Parsed<Subscription> Router::OpenSubscription(const Request& request) const {
   }
   if (!request.body.empty()) return std::unexpected(Problem(400, "a GET request carries no body"));
   auto caller = Authenticate(request);
-  if (!caller) return std::unexpected(std::move(caller.error()));
+  if (!caller) {
+    NoteDenial(caller.error(), {});
+    return std::unexpected(std::move(caller.error()));
+  }
   std::size_t mark = request.target.find('?');
   Call call{request,
             mark == std::string::npos ? std::string_view() : std::string_view(request.target).substr(mark + 1),
             {},
             std::move(*caller)};
-  return SubscriptionOf(call);
+  auto subscription = SubscriptionOf(call);
+  if (!subscription) NoteDenial(subscription.error(), call.caller.person_id);
+  return subscription;
 }
 
 Parsed<Subscription> Router::SubscriptionOf(Call& call) const {

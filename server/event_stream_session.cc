@@ -43,7 +43,8 @@ void EventStreamSession::Run() {
     const auto duration = std::chrono::steady_clock::now() - self->start_.started;
     self->context_.metrics.ObserveRequest(self->start_.method, "/v1/subscribe", 200, duration);
     self->context_.log.Write({self->start_.request_id, self->start_.method, "/v1/subscribe", 200,
-                              duration, self->start_.peer, {}});
+                              duration, self->start_.peer, {},
+                              self->start_.subscription.caller.person_id, {}});
 
     auto& header = self->header_;
     header.version(11);
@@ -119,7 +120,7 @@ void EventStreamSession::OnPage(Result<EventStreamPage> page) {
     if (!problem.log_note.empty()) {
       context_.log.Write({start_.request_id, start_.method, "/v1/subscribe", problem.status,
                           std::chrono::steady_clock::now() - start_.started, start_.peer,
-                          problem.log_note});
+                          problem.log_note, start_.subscription.caller.person_id, {}});
     }
     close_after_write_ = true;
     return Write("event: error\ndata: " + problem.body + "\n\n");

@@ -33,6 +33,12 @@ struct Response {
   // route matched) for logs and metrics, and the cause of a 500 for the log.
   std::string route;
   std::string log_note;
+  // Also never sent, for the log line of a refused request (SPEC §3: a
+  // denial records nothing but a log line): the authenticated person, if
+  // any, and a reason code such as "token_missing", "permission_denied" or
+  // "not_found_or_hidden". Ids and codes only: never a token or a text.
+  std::string person_id;
+  std::string denial;
 
   void SetHeader(std::string name, std::string value);
   // The first value of header `name` (case-insensitive), or "".

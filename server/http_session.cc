@@ -236,7 +236,7 @@ void HttpSession::Answer(Response response, bool close) {
   const auto duration = Clock::now() - started_;
   context_.metrics.ObserveRequest(method_, response.route, response.status, duration);
   context_.log.Write({request_id_, method_, response.route, response.status, duration, peer_,
-                      response.log_note});
+                      response.log_note, response.person_id, response.denial});
 
   auto message = std::make_shared<http::response<http::string_body>>();
   message->version(11);

@@ -50,6 +50,8 @@ void RequestLog::Write(const RequestLogEntry& entry) const {
     line["duration_ms"] = duration_ms;
     line["peer"] = entry.peer;
     if (!entry.log_note.empty()) line["note"] = entry.log_note;
+    if (!entry.person_id.empty()) line["person"] = entry.person_id;
+    if (!entry.denial.empty()) line["denial"] = entry.denial;
     std::string text = boost::json::serialize(line);
     logger_->log(failed ? spdlog::level::err : spdlog::level::info, "{}", text);
     return;
@@ -59,6 +61,8 @@ void RequestLog::Write(const RequestLogEntry& entry) const {
   std::string text = "request_id=" + std::string(entry.request_id) + " method=" + Method(entry.method) +
                      " route=" + std::string(route) + " status=" + std::to_string(entry.status) +
                      " duration_ms=" + duration + " peer=" + std::string(entry.peer);
+  if (!entry.person_id.empty()) text += " person=" + std::string(entry.person_id);
+  if (!entry.denial.empty()) text += " denial=" + std::string(entry.denial);
   if (!entry.log_note.empty()) text += " note=\"" + std::string(entry.log_note) + "\"";
   logger_->log(failed ? spdlog::level::err : spdlog::level::info, "{}", text);
 }

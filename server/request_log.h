@@ -2,6 +2,7 @@
 // RequestLog: one line per answered request.
 //
 //   text:        request_id=... method=GET route=/v1/cells/{id} status=200 duration_ms=0.41 peer=...
+//                [person=ref] [denial=permission_denied]
 //   JSON lines:  {"ts":"...","level":"info","request_id":"...","method":"GET",...}
 //
 // What a line never holds: the raw target (query strings carry purposes,
@@ -30,6 +31,8 @@ struct RequestLogEntry {
   std::chrono::nanoseconds duration{0};
   std::string_view peer;      // remote address
   std::string_view log_note;  // cause of a 5xx, from Response::log_note
+  std::string_view person_id;  // the authenticated caller, empty if none
+  std::string_view denial;     // reason code of a 401/403/404 refusal, else empty
 };
 
 class RequestLog {

@@ -43,20 +43,30 @@ std::optional<std::vector<std::string_view>> Segments(std::string_view path) {
 }
 
 // Does `segments` fit `pattern`? A {name} matches one non-empty segment.
+// The pattern is walked in place: this runs for every route on every
+// request (twice: HttpSession's Match, then Dispatch), so no allocation
+// unless the caller wants the bound parameters.
 bool Matches(std::string_view pattern, const std::vector<std::string_view>& segments,
              std::vector<std::string_view>* params) {
-  auto pattern_segments = Segments(pattern);
-  if (!pattern_segments || pattern_segments->size() != segments.size()) return false;
+  if (pattern.empty() || pattern.front() != '/') return false;
   std::vector<std::string_view> bound;
-  for (std::size_t i = 0; i < segments.size(); ++i) {
-    std::string_view want = (*pattern_segments)[i];
+  std::size_t index = 0;
+  std::size_t start = 1;
+  while (true) {
+    if (index == segments.size()) return false;
+    std::size_t slash = pattern.find('/', start);
+    std::string_view want = pattern.substr(start, slash - start);
     if (!want.empty() && want.front() == '{') {
-      if (segments[i].empty()) return false;
-      bound.push_back(segments[i]);
-    } else if (want != segments[i]) {
+      if (segments[index].empty()) return false;
+      if (params) bound.push_back(segments[index]);
+    } else if (want != segments[index]) {
       return false;
     }
+    ++index;
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
   }
+  if (index != segments.size()) return false;
   if (params) *params = std::move(bound);
   return true;
 }
@@ -74,6 +84,11 @@ bool IsB64Token(std::string_view token) {
   return i == token.size();
 }
 
+Response Denied(Response response, std::string_view reason) {
+  response.denial = reason;
+  return response;
+}
+
 }  // namespace
 
 Response JsonResponse(int status, const boost::json::value& body) {
@@ -89,6 +104,16 @@ Response TextResponse(std::string_view content_type, std::string body) {
   response.content_type = content_type;
   response.body = std::move(body);
   return response;
+}
+
+void NoteDenial(Response& response, std::string_view person_id) {
+  response.person_id = person_id;
+  if (!response.denial.empty()) return;
+  if (response.status == 401) response.denial = "unauthenticated";
+  else if (response.status == 403) response.denial = "permission_denied";
+  // A token route's 404 is a refusal too when the resource exists but is
+  // hidden; the router cannot tell (that is the point), so one code for both.
+  else if (response.status == 404) response.denial = "not_found_or_hidden";
 }
 
 Parsed<std::string> PathId(const Router::Call& call, std::size_t index, std::string_view name) {
@@ -174,6 +199,7 @@ Response Router::Dispatch(const Request& request) const {
       continue;
     }
 
+    std::string person_id;
     Response response = [&] {
       if (request.body.size() > options_.json.bytes_max) {
         return Problem(413, "the body is larger than " + std::to_string(options_.json.bytes_max) +
@@ -187,10 +213,12 @@ Response Router::Dispatch(const Request& request) const {
         auto caller = Authenticate(request);
         if (!caller) return std::move(caller.error());
         call.caller = std::move(*caller);
+        person_id = call.caller.person_id;
       }
       return (this->*route.handler)(call);
     }();
     response.route = route.info.pattern;
+    if (route.info.needs_token) NoteDenial(response, person_id);
     return response;
   }
   if (!allow.empty()) {
@@ -204,23 +232,26 @@ Response Router::Dispatch(const Request& request) const {
 Parsed<projections::Caller> Router::Authenticate(const Request& request) const {
   auto values = request.HeaderValues("Authorization");
   if (values.empty()) {
-    return std::unexpected(AuthenticationRequired(false, "this request needs Authorization: Bearer <token>"));
+    return std::unexpected(Denied(AuthenticationRequired(false, "this request needs Authorization: Bearer <token>"),
+                                  "token_missing"));
   }
   constexpr std::string_view kScheme = "bearer ";
   std::string_view value = values.front();
   if (values.size() != 1 || value.size() <= kScheme.size() ||
       !EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme)) {
-    return std::unexpected(AuthenticationRequired(true, "the Authorization header is not one Bearer token"));
+    return std::unexpected(Denied(AuthenticationRequired(true, "the Authorization header is not one Bearer token"),
+                                  "authorization_malformed"));
   }
   std::string_view token = value.substr(kScheme.size());
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
   if (token.size() > options_.bearer_token_bytes_max || !IsB64Token(token)) {
-    return std::unexpected(AuthenticationRequired(true, "the bearer token is malformed"));
+    return std::unexpected(Denied(AuthenticationRequired(true, "the bearer token is malformed"), "token_malformed"));
   }
   auto caller = ledger_.Authenticate(token);
   if (!caller) {
     if (caller.error().code() == StatusCode::kUnauthenticated) {
-      return std::unexpected(AuthenticationRequired(true, "the bearer token is unknown or revoked"));
+      return std::unexpected(Denied(AuthenticationRequired(true, "the bearer token is unknown or revoked"),
+                                    "token_unknown_or_revoked"));
     }
     return std::unexpected(ProblemFromStatus(caller.error()));
   }

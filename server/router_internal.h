@@ -29,6 +29,10 @@ struct Router::Route {
 Response JsonResponse(int status, const boost::json::value& body);
 Response TextResponse(std::string_view content_type, std::string body);
 
+// Marks a refusal (401, 403, or 404 on a route that needs a token) for the
+// log line: the caller's person id and a reason code, unless set already.
+void NoteDenial(Response& response, std::string_view person_id);
+
 // Path parameter `index`, percent-decoded and checked as an entity id
 // (400 naming `name` when it is not one).
 Parsed<std::string> PathId(const Router::Call& call, std::size_t index, std::string_view name);

@@ -16,6 +16,7 @@
 #include "projections/ledger.h"
 #include "server/http_server.h"
 #include "tests/server/http_client.h"
+#include "tests/server/real_ledger.h"
 
 namespace vigie::server::testing {
 namespace {
@@ -25,21 +26,9 @@ namespace json = boost::json;
 class EndToEndTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "vigie-server-e2e-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    ASSERT_TRUE(eventstore::EventStore::Init(dir_ + "/store", "vigie.test"));
-    auto store = eventstore::EventStore::Open(dir_ + "/store");
-    ASSERT_TRUE(store) << store.error().ToString();
-    store_ = std::move(*store);
-    projections::LedgerOptions options;
-    options.key_dir = dir_ + "/keys";
-    auto ledger = projections::Ledger::Open(store_.get(), options);
-    ASSERT_TRUE(ledger) << ledger.error().ToString();
-    ledger_ = std::move(*ledger);
-    auto token = ledger_->Bootstrap("vigie.test");
-    ASSERT_TRUE(token) << token.error().ToString();
-    admin_ = *token;
+    ASSERT_NO_FATAL_FAILURE(world_.Open("vigie.test"));
+    store_ = &world_.store();
+    admin_ = world_.admin_token();
 
     HttpServerOptions server_options;
     server_options.port = 0;
@@ -47,18 +36,12 @@ class EndToEndTest : public ::testing::Test {
     server_options.worker_threads = 4;
     server_options.sse_heartbeat = 100ms;
     server_options.logger = std::make_shared<spdlog::logger>("e2e", std::make_shared<spdlog::sinks::null_sink_mt>());
-    server_ = std::make_unique<HttpServer>(*ledger_, *store_, server_options);
+    server_ = std::make_unique<HttpServer>(world_.ledger(), world_.store(), server_options);
     ASSERT_TRUE(server_->Start().ok());
   }
 
   void TearDown() override {
     if (server_) server_->Stop();
-    ledger_.reset();
-    if (store_) {
-      EXPECT_TRUE(store_->Close().ok());
-    }
-    store_.reset();
-    std::filesystem::remove_all(dir_);
   }
 
   // Enrolls an auditor and returns their token.
@@ -71,9 +54,8 @@ class EndToEndTest : public ::testing::Test {
     return std::string(json::parse(response.body()).at("token").as_string());
   }
 
-  std::string dir_;
-  std::unique_ptr<eventstore::EventStore> store_;
-  std::unique_ptr<projections::Ledger> ledger_;
+  RealLedger world_;
+  eventstore::EventStore* store_ = nullptr;
   std::string admin_;
   std::unique_ptr<HttpServer> server_;
 };
