@@ -122,6 +122,7 @@ run "GET /v1/cells/cp paced (<=21.3k/s)" cell_paced.txt -s "$OUT/paced.lua" "$BA
 run "GET /v1/dashboard paced (<=21.3k/s)" dashboard_paced.txt -s "$OUT/paced.lua" "$BASE$DASHBOARD"
 run "POST share-information" share.txt -s "$OUT/share.lua" "$BASE"
 ITEMS=$(curl -s -H "Authorization: Bearer $MEMBER" "$BASE/v1/cells/cp" | jq '.information | length')
-run "GET /v1/cells/cp ($ITEMS items)" cell_after.txt -s "$OUT/read.lua" "$BASE/v1/cells/cp"
+# Each answer is then megabytes: allow it 30 s (wrk gives up at 2 s by default).
+run "GET /v1/cells/cp ($ITEMS items)" cell_after.txt --timeout 30s -s "$OUT/read.lua" "$BASE/v1/cells/cp"
 echo "tree size after the run: $(curl -s "$BASE/metrics" | awk '/^vigie_log_size / {print $2}')"
 echo "raw wrk outputs and the server log: $OUT"
