@@ -228,12 +228,15 @@ class RocksEventStore final : public EventStore {
     const fs::path path = fs::path(dir_) / layout::kLatestCheckpointFile;
     std::error_code ec;
     if (!fs::exists(path, ec)) return Status::Ok();
-    std::string text;
+    const std::uintmax_t bytes = fs::file_size(path, ec);
+    if (ec) return Internal("cannot read " + path.string() + ": " + ec.message());
+    if (bytes > 64 * 1024) return DataLoss(path.string() + " is too large to be a checkpoint");
+    std::string text(static_cast<std::size_t>(bytes), '\0');
     {
       std::ifstream in(path, std::ios::binary);
-      if (!in) return Internal("cannot read " + path.string());
-      text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-      if (in.bad()) return Internal("cannot read " + path.string());
+      if (!in.read(text.data(), static_cast<std::streamsize>(text.size()))) {
+        return Internal("cannot read " + path.string());
+      }
     }
     auto body = note::VerifyNote(key_.VerifierKey(), text);
     if (!body) return DataLoss(path.string() + " is damaged: " + body.error().message());
@@ -472,7 +475,7 @@ class RocksEventStore final : public EventStore {
       const std::uint64_t position = layout::GetBe64(View(it->value()));
       if (position < size) return StreamHead{stored.stream, layout::GetBe64(key.substr(prefix.size())), position};
     }
-    if (!it->status().ok()) MarkFailed(FromRocks(it->status(), "reading a stream"));
+    if (!it->status().ok()) (void)MarkFailed(FromRocks(it->status(), "reading a stream"));
     return std::nullopt;
   }
 
@@ -484,14 +487,14 @@ class RocksEventStore final : public EventStore {
     if (it->Valid() && View(it->key()) == after) it->Next();
     for (; it->Valid() && out.size() < limit; it->Next()) {
       if (it->value().size() != 16) {
-        MarkFailed(DataLoss("a stream head is not 16 bytes"));
+        (void)MarkFailed(DataLoss("a stream head is not 16 bytes"));
         continue;
       }
       std::string_view v = View(it->value());
       StreamHead head{std::string(View(it->key())), layout::GetBe64(v), layout::GetBe64(v.substr(8))};
       if (auto acknowledged = AcknowledgedHead(head, size)) out.push_back(std::move(*acknowledged));
     }
-    if (!it->status().ok()) MarkFailed(FromRocks(it->status(), "listing stream heads"));
+    if (!it->status().ok()) (void)MarkFailed(FromRocks(it->status(), "listing stream heads"));
     return out;
   }
 
@@ -655,7 +658,7 @@ class RocksEventStore final : public EventStore {
       if (it->key().size() != 8) continue;
       out.emplace_back(layout::GetBe64(View(it->key())), it->value().ToString());
     }
-    if (!it->status().ok()) MarkFailed(FromRocks(it->status(), "listing checkpoints"));
+    if (!it->status().ok()) (void)MarkFailed(FromRocks(it->status(), "listing checkpoints"));
     return out;
   }
 
