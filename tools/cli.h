@@ -58,5 +58,6 @@ void AddImportCommand(CLI::App& app, CliContext& ctx);
 void AddBackupCommand(CLI::App& app, CliContext& ctx);
 void AddRestoreCommand(CLI::App& app, CliContext& ctx);
 void AddServeCommand(CLI::App& app, CliContext& ctx);
+void AddBenchCommand(CLI::App& app, CliContext& ctx);
 
 }  // namespace vigie::tools

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   AddBackupCommand(app, ctx);
   AddRestoreCommand(app, ctx);
   AddServeCommand(app, ctx);
+  AddBenchCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -11,11 +11,19 @@ using testing::RunVigie;
 
 TEST(CliTest, EverySubCommandHasHelp) {
   for (const char* command : {"init", "verify", "proof", "demo", "replay", "report", "export", "import", "backup",
-                              "restore"}) {
+                              "restore", "serve", "bench"}) {
     auto run = RunVigie({command, "--help"});
     EXPECT_EQ(run.exit_code, 0) << command;
     EXPECT_NE(run.out.find("--data"), std::string::npos) << command;
   }
+}
+
+TEST(CliTest, BenchRunsTheBenchmarkProgram) {
+  // Arguments after `--` go to vigie-bench itself.
+  auto run = RunVigie({"bench", "--", "--help"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("vigie-bench"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("--smoke"), std::string::npos) << run.out;
 }
 
 TEST(CliTest, UsageErrorsExitWithTwo) {
