@@ -2,7 +2,9 @@
 // charter signed and the situation visible: the referents see every
 // situation, members only those their organisation is need-to-know on; to
 // anyone else a situation does not exist (kNotFound, never kPermission-
-// Denied, so that nobody learns it exists). A closed situation takes
+// Denied, so that nobody learns it exists). The charter is checked before
+// the situation is looked up, so that a member who has not signed it cannot
+// tell an existing situation from a missing one. A closed situation takes
 // nothing more.
 #include <string>
 
@@ -67,8 +69,8 @@ Status On(Context& c, const OpenSituation& cmd) {
 Status On(Context& c, const AddSituationNote& cmd) {
   VIGIE_RETURN_IF_ERROR(Follower(c, "add notes to situations"));
   const Situation* s = nullptr;
-  VIGIE_RETURN_IF_ERROR(c.OpenSituation(cmd.situation_id, &s));
   VIGIE_RETURN_IF_ERROR(c.Charter("touching a situation"));
+  VIGIE_RETURN_IF_ERROR(c.OpenSituation(cmd.situation_id, &s));
   for (const SituationNote& note : s->notes) {
     if (note.note_id == cmd.note_id) {
       return AlreadyExists("situation " + Quote(cmd.situation_id) + " already has note " + Quote(cmd.note_id));
@@ -90,8 +92,8 @@ Status On(Context& c, const AddSituationNote& cmd) {
 Status On(Context& c, const RecordSituationDecision& cmd) {
   VIGIE_RETURN_IF_ERROR(Follower(c, "record decisions on situations"));
   const Situation* s = nullptr;
-  VIGIE_RETURN_IF_ERROR(c.OpenSituation(cmd.situation_id, &s));
   VIGIE_RETURN_IF_ERROR(c.Charter("touching a situation"));
+  VIGIE_RETURN_IF_ERROR(c.OpenSituation(cmd.situation_id, &s));
   if (c.state().decisions.contains(cmd.decision_id)) {
     return AlreadyExists("decision " + Quote(cmd.decision_id) + " already exists");
   }
@@ -117,8 +119,8 @@ Status On(Context& c, const RecordSituationDecision& cmd) {
 Status On(Context& c, const GrantSituationAccess& cmd) {
   VIGIE_RETURN_IF_ERROR(c.Role({"referent", "deputy_referent"}, "grant access to situations"));
   const Situation* s = nullptr;
-  VIGIE_RETURN_IF_ERROR(c.OpenSituation(cmd.situation_id, &s));
   VIGIE_RETURN_IF_ERROR(c.Charter("touching a situation"));
+  VIGIE_RETURN_IF_ERROR(c.OpenSituation(cmd.situation_id, &s));
   VIGIE_RETURN_IF_ERROR(c.ActivePartner(cmd.partner_id, "partner_id"));
   const Cell* cell = nullptr;
   VIGIE_RETURN_IF_ERROR(c.FindCell(s->cell_id, &cell));
@@ -136,8 +138,8 @@ Status On(Context& c, const GrantSituationAccess& cmd) {
 Status On(Context& c, const RevokeSituationAccess& cmd) {
   VIGIE_RETURN_IF_ERROR(c.Role({"referent", "deputy_referent"}, "revoke access to situations"));
   const Situation* s = nullptr;
-  VIGIE_RETURN_IF_ERROR(c.OpenSituation(cmd.situation_id, &s));
   VIGIE_RETURN_IF_ERROR(c.Charter("touching a situation"));
+  VIGIE_RETURN_IF_ERROR(c.OpenSituation(cmd.situation_id, &s));
   if (!s->NeedToKnow(cmd.partner_id)) {
     return FailedPrecondition("partner " + Quote(cmd.partner_id) + " is not on the need-to-know list");
   }
@@ -153,8 +155,8 @@ Status On(Context& c, const RevokeSituationAccess& cmd) {
 Status On(Context& c, const RecordSubjectInformed& cmd) {
   VIGIE_RETURN_IF_ERROR(Follower(c, "record that a subject was informed"));
   const Situation* s = nullptr;
-  VIGIE_RETURN_IF_ERROR(c.OpenSituation(cmd.situation_id, &s));
   VIGIE_RETURN_IF_ERROR(c.Charter("touching a situation"));
+  VIGIE_RETURN_IF_ERROR(c.OpenSituation(cmd.situation_id, &s));
   VIGIE_RETURN_IF_ERROR(c.Code("information_means", cmd.means, "means"));
   VIGIE_RETURN_IF_ERROR(c.NotBefore(s->opened.occurred_at_ns, "the situation's opening"));
   fbs::SubjectInformedT e;
@@ -168,8 +170,8 @@ Status On(Context& c, const RecordSubjectInformed& cmd) {
 Status On(Context& c, const CloseSituation& cmd) {
   VIGIE_RETURN_IF_ERROR(c.Role({"referent", "deputy_referent"}, "close situations"));
   const Situation* s = nullptr;
-  VIGIE_RETURN_IF_ERROR(c.OpenSituation(cmd.situation_id, &s));
   VIGIE_RETURN_IF_ERROR(c.Charter("touching a situation"));
+  VIGIE_RETURN_IF_ERROR(c.OpenSituation(cmd.situation_id, &s));
   VIGIE_RETURN_IF_ERROR(c.Code("situation_outcomes", cmd.outcome, "outcome"));
   VIGIE_RETURN_IF_ERROR(c.NotBefore(s->opened.occurred_at_ns, "the situation's opening"));
   fbs::SituationClosedT e;

@@ -104,8 +104,8 @@ Status On(Context& c, const RecordDecision& cmd) {
   }
   if (cmd.situation_id) {
     const Situation* situation = nullptr;
-    VIGIE_RETURN_IF_ERROR(c.OpenSituation(*cmd.situation_id, &situation));
     VIGIE_RETURN_IF_ERROR(c.Charter("touching a situation"));
+    VIGIE_RETURN_IF_ERROR(c.OpenSituation(*cmd.situation_id, &situation));
     if (situation->cell_id != cmd.cell_id) {
       return FailedPrecondition("situation " + Quote(*cmd.situation_id) + " is followed by another cell");
     }
@@ -134,8 +134,8 @@ Status On(Context& c, const CompleteDecision& cmd) {
   std::string stream = streams::Decision(d.id);
   if (!d.situation_id.empty()) {
     const Situation* situation = nullptr;
-    VIGIE_RETURN_IF_ERROR(c.VisibleSituation(d.situation_id, &situation));
     VIGIE_RETURN_IF_ERROR(c.Charter("touching a situation"));
+    VIGIE_RETURN_IF_ERROR(c.VisibleSituation(d.situation_id, &situation));
     if (d.situation_decision) stream = streams::Situation(d.situation_id);
   }
   const Cell* cell = nullptr;
@@ -184,8 +184,8 @@ Status On(Context& c, const ShareInformation& cmd) {
   if (cmd.sensitivity == "confidential") VIGIE_RETURN_IF_ERROR(c.Charter("sharing confidential information"));
   if (cmd.situation_id) {
     const Situation* situation = nullptr;
-    VIGIE_RETURN_IF_ERROR(c.OpenSituation(*cmd.situation_id, &situation));
     VIGIE_RETURN_IF_ERROR(c.Charter("touching a situation"));
+    VIGIE_RETURN_IF_ERROR(c.OpenSituation(*cmd.situation_id, &situation));
     if (cmd.sensitivity != "confidential") {
       return FailedPrecondition("information about an individual situation must be confidential");
     }

@@ -66,6 +66,21 @@ TEST_F(SituationTest, TouchingASituationNeedsTheCharter) {
       "category": "logement", "text": "T"})"), SC::kFailedPrecondition, "charter");
 }
 
+// The charter comes before the situation is even looked up: a member who
+// has not signed it learns nothing from the answer, not even that a
+// situation their organisation follows exists.
+TEST_F(SituationTest, WithoutTheCharterAnExistingSituationAnswersLikeAMissingOne) {
+  Open();
+  Run("ref", "grant-situation-access", R"({"situation_id": "s1", "partner_id": "bailleur"})");
+  const Status visible = Refuse("m-bailleur", "add-situation-note", R"({"situation_id": "s1", "note_id": "n1",
+      "category": "logement", "text": "T"})");
+  const Status absent = Refuse("m-bailleur", "add-situation-note", R"({"situation_id": "ghost", "note_id": "n1",
+      "category": "logement", "text": "T"})");
+  EXPECT_EQ(visible.code(), SC::kFailedPrecondition);
+  EXPECT_EQ(absent.code(), visible.code());
+  EXPECT_EQ(absent.message(), visible.message());
+}
+
 TEST_F(SituationTest, OutsidersAreToldItDoesNotExist) {
   Open();
   const Status absent = Refuse("m-ddsp", "add-situation-note", R"({"situation_id": "ghost", "note_id": "n1",
