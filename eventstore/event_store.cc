@@ -12,7 +12,13 @@
 // the fsync of batch N, one fsync covers many commands, and the Merkle
 // frontier needs no lock: only the writer touches it. Written but unsynced
 // records are visible to RocksDB reads but not through the API: every read
-// stops at Size(), which only the syncer advances.
+// stops at Size(), which only the syncer advances. One exception, for a
+// lone appender: when no other command waits and the syncer is idle, there
+// is nothing to overlap with the fsync, so the writer writes that batch
+// with sync itself and publishes and answers it (the syncer, idle, cannot
+// be publishing an earlier batch), sparing a thread hand-over per command.
+// The writer also keeps the heads it wrote in memory (bounded), sparing a
+// point lookup per command on a stream it already wrote.
 #include "eventstore/event_store.h"
 
 #include <errno.h>
@@ -92,6 +98,15 @@ std::string EncodeCommandResult(const AppendResult& r) {
   return v;
 }
 
+// `streams` keys without their version: a stream's entries are inserted
+// one after the other, so the memtable can keep one insert hint per stream.
+class StreamOfKey final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "vigie.StreamOfKey"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override { return {key.data(), key.size() - 8}; }
+  bool InDomain(const rocksdb::Slice& key) const override { return key.size() > 8; }
+};
+
 std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors() {
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   // The writer's point lookups (heads, event_ids, commands) mostly miss:
@@ -113,6 +128,8 @@ std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors() {
       options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(0));
     } else if (f == layout::kTree) {
       options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
+    } else if (f == layout::kStreams) {
+      options.memtable_insert_with_hint_prefix_extractor = std::make_shared<StreamOfKey>();
     }
     cfs.emplace_back(layout::FamilyName(f), options);
   }
@@ -267,8 +284,10 @@ class RocksEventStore final : public EventStore {
   }
 
   // Replaces DIR/latest-checkpoint atomically and durably.
-  Status WriteLatestCheckpointFile(const std::string& text) const {
-    const fs::path path = fs::path(dir_) / layout::kLatestCheckpointFile;
+  Status WriteLatestCheckpointFile(const std::string& text) const { return WriteLatestCheckpointFileIn(dir_, text); }
+
+  static Status WriteLatestCheckpointFileIn(const std::string& dir_name, const std::string& text) {
+    const fs::path path = fs::path(dir_name) / layout::kLatestCheckpointFile;
     const std::string temp = path.string() + ".tmp";
     int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (fd < 0) return Internal("cannot write " + temp + ": " + std::strerror(errno));
@@ -288,11 +307,11 @@ class RocksEventStore final : public EventStore {
     }
     ::close(fd);
     if (::rename(temp.c_str(), path.c_str()) != 0) return Internal("cannot rename " + temp + ": " + std::strerror(errno));
-    int dir = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir < 0) return Internal("cannot open " + dir_ + ": " + std::strerror(errno));
+    int dir = ::open(dir_name.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir < 0) return Internal("cannot open " + dir_name + ": " + std::strerror(errno));
     const int synced = ::fsync(dir);
     ::close(dir);
-    if (synced != 0) return Internal("cannot sync " + dir_ + ": " + std::strerror(errno));
+    if (synced != 0) return Internal("cannot sync " + dir_name + ": " + std::strerror(errno));
     return Status::Ok();
   }
 
@@ -668,12 +687,27 @@ class RocksEventStore final : public EventStore {
     std::error_code ec;
     if (fs::exists(dir, ec)) return AlreadyExists("backup target " + dir + " already exists");
     if (!fs::create_directories(dir, ec)) return Internal("cannot create " + dir + ": " + ec.message());
+    // The copy's DIR/latest-checkpoint ("Lost tail", event_store.h): the
+    // latest checkpoint stored in RocksDB, read BEFORE the copy is made, so
+    // that the copy holds it and the log it covers (checkpoints are stored
+    // after the events they cover are durable, and nothing is removed).
+    std::string latest;
+    {
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_[layout::kCheckpoints]));
+      it->SeekToLast();
+      VIGIE_RETURN_IF_ERROR(FromRocks(it->status(), "reading the latest checkpoint"));
+      if (it->Valid() && it->key().size() == 8 && layout::GetBe64(View(it->key())) <= Size()) {
+        latest = it->value().ToString();
+      }
+    }
     rocksdb::Checkpoint* raw = nullptr;
     VIGIE_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "preparing a backup"));
     std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
     VIGIE_RETURN_IF_ERROR(FromRocks(
         checkpoint->CreateCheckpoint((fs::path(dir) / layout::kStoreSubdir).string()), "writing the backup"));
-    return key_.Save((fs::path(dir) / layout::kSigningKeyFile).string());
+    VIGIE_RETURN_IF_ERROR(key_.Save((fs::path(dir) / layout::kSigningKeyFile).string()));
+    if (!latest.empty()) VIGIE_RETURN_IF_ERROR(WriteLatestCheckpointFileIn(dir, latest));
+    return Status::Ok();
   }
 
   Status Close() override {
@@ -730,6 +764,7 @@ class RocksEventStore final : public EventStore {
     std::unordered_set<EventId, EventIdHash> event_ids;
     std::unordered_map<std::string, AppendResult> commands;
     std::int64_t last_recorded_ns = 0;  // recorded_at of the batch's last record
+    std::int64_t previous_recorded_ns = 0;  // recorded_at of the last staged record
   };
 
   void WriterLoop() {
@@ -751,6 +786,17 @@ class RocksEventStore final : public EventStore {
     }
   }
 
+  // True when nothing would overlap an fsync done by the writer: the syncer
+  // has nothing to do and no command waits for the writer.
+  bool SyncerIdleAndNothingQueued() {
+    {
+      std::lock_guard lock(queue_mu_);
+      if (!queue_.empty()) return false;
+    }
+    std::lock_guard lock(sync_mu_);
+    return sync_queue_.empty() && !syncer_busy_;
+  }
+
   // Stages one batch and writes it WITHOUT sync, then hands it to the
   // syncer: the writer prepares and writes batch N+1 while batch N's fsync
   // runs. Nothing is acknowledged or published (Size) before the syncer's
@@ -760,9 +806,12 @@ class RocksEventStore final : public EventStore {
     rocksdb::WriteBatch wb;
     BatchOverlay overlay;
     overlay.last_recorded_ns = last_recorded_ns_;
+    overlay.previous_recorded_ns = last_recorded_ns_;
     w.outcomes.reserve(batch.size());
     std::uint64_t next = written_size_;
     const std::int64_t now = options_.clock();
+    bool synced_here = false;
+    double write_seconds = 0;
     for (Pending& p : batch) {
       if (failed_.load()) {
         w.outcomes.push_back(Fail(Unavailable("the store has failed; restart the server")));
@@ -787,8 +836,15 @@ class RocksEventStore final : public EventStore {
       w.commands = w.events = 0;
     } else if (wb.Count() > 0) {
       rocksdb::WriteOptions wo;
-      wo.sync = false;  // the syncer's SyncWAL makes it durable
+      // Usually the syncer's SyncWAL makes it durable. A lone batch (no
+      // other command waiting, the syncer idle) has nothing to overlap
+      // with its fsync: the writer syncs it itself and answers, sparing
+      // the hand-over to the syncer thread.
+      synced_here = options_.sync && SyncerIdleAndNothingQueued();
+      wo.sync = synced_here;
+      const auto started = std::chrono::steady_clock::now();
       rocksdb::Status s = db_->Write(wo, &wb);
+      write_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       if (!s.ok()) {
         // After a failed write or fsync nothing in memory can be trusted to
         // match the disk: refuse every later append until a restart.
@@ -800,12 +856,21 @@ class RocksEventStore final : public EventStore {
       } else {
         last_recorded_ns_ = overlay.last_recorded_ns;
         written_size_ = next;
+        if (head_cache_.size() + overlay.heads.size() > kMaxCachedHeads) head_cache_.clear();
+        for (auto& [stream, head] : overlay.heads) head_cache_.insert_or_assign(stream, std::move(head));
         w.wrote = true;
         w.size = next;
         w.root = frontier_.Root();
       }
     }
     w.batch = std::move(batch);
+    if (synced_here) {
+      std::vector<Written> round;
+      round.push_back(std::move(w));
+      SyncAndPublish(round, write_seconds);
+      MaybeCheckpoint();
+      return;
+    }
     {
       std::unique_lock lock(sync_mu_);
       // Bounded run-ahead: a few written batches may wait for one fsync.
@@ -831,52 +896,64 @@ class RocksEventStore final : public EventStore {
           round.push_back(std::move(sync_queue_.front()));
           sync_queue_.pop_front();
         }
+        syncer_busy_ = true;
       }
       sync_space_cv_.notify_all();
-      const Written* last_written = nullptr;
-      std::uint64_t commands = 0, events = 0, refused = 0, batch_commands = 0;
-      for (const Written& w : round) {
-        if (w.wrote) last_written = &w;
-        commands += w.commands;
-        events += w.events;
-        refused += w.refused;
-        batch_commands += w.batch.size();
+      SyncAndPublish(round, /*synced_seconds=*/std::nullopt);
+      {
+        std::lock_guard lock(sync_mu_);
+        syncer_busy_ = false;
       }
-      double seconds = 0;
-      if (last_written && options_.sync) {
-        auto started = std::chrono::steady_clock::now();
-        rocksdb::Status s = db_->SyncWAL();
-        seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        if (!s.ok()) {
-          failed_.store(true);
-          last_written = nullptr;
-          for (Written& w : round) {
-            for (auto& o : w.outcomes) {
-              if (o) o = Fail(Unavailable("the store failed to sync: " + s.ToString()));
-            }
+      MaybeCheckpoint();
+    }
+  }
+
+  // Makes `round` durable (one SyncWAL, unless the writer already wrote it
+  // with sync and passes the time it took), publishes the new size and
+  // answers every command, in order.
+  void SyncAndPublish(std::vector<Written>& round, std::optional<double> synced_seconds) {
+    const Written* last_written = nullptr;
+    std::uint64_t commands = 0, events = 0, refused = 0, batch_commands = 0;
+    for (const Written& w : round) {
+      if (w.wrote) last_written = &w;
+      commands += w.commands;
+      events += w.events;
+      refused += w.refused;
+      batch_commands += w.batch.size();
+    }
+    double seconds = synced_seconds.value_or(0);
+    if (last_written && options_.sync && !synced_seconds) {
+      auto started = std::chrono::steady_clock::now();
+      rocksdb::Status s = db_->SyncWAL();
+      seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      if (!s.ok()) {
+        failed_.store(true);
+        last_written = nullptr;
+        for (Written& w : round) {
+          for (auto& o : w.outcomes) {
+            if (o) o = Fail(Unavailable("the store failed to sync: " + s.ToString()));
           }
         }
       }
-      if (last_written) {
-        {
-          std::lock_guard lock(size_mu_);
-          root_ = last_written->root;
-          size_.store(last_written->size, std::memory_order_release);
-        }
-        RecordStats(batch_commands, commands, events, seconds);
-      }
+    }
+    if (last_written) {
       {
-        std::lock_guard lock(stats_mu_);
-        stats_.refused += refused;
+        std::lock_guard lock(size_mu_);
+        root_ = last_written->root;
+        size_.store(last_written->size, std::memory_order_release);
       }
-      size_cv_.notify_all();
-      // Subscribers hear of the new size before any appender is answered, so
-      // a client that saw its acknowledgment never waits on a stale tail.
-      NotifySubscribers();
-      for (Written& w : round) {
-        for (std::size_t i = 0; i < w.batch.size(); ++i) w.batch[i].done(std::move(w.outcomes[i]));
-      }
-      MaybeCheckpoint();
+      RecordStats(batch_commands, commands, events, seconds);
+    }
+    {
+      std::lock_guard lock(stats_mu_);
+      stats_.refused += refused;
+    }
+    size_cv_.notify_all();
+    // Subscribers hear of the new size before any appender is answered, so
+    // a client that saw its acknowledgment never waits on a stale tail.
+    NotifySubscribers();
+    for (Written& w : round) {
+      for (std::size_t i = 0; i < w.batch.size(); ++i) w.batch[i].done(std::move(w.outcomes[i]));
     }
   }
 
@@ -973,7 +1050,12 @@ class RocksEventStore final : public EventStore {
     wb->Put(cf_[layout::kHeads], at.stream, layout::HeadValue(at.version, at.position));
     wb->Put(cf_[layout::kEventIds],
             rocksdb::Slice(reinterpret_cast<const char*>(event_id.data()), event_id.size()), position_key);
-    wb->Put(cf_[layout::kRecorded], layout::TimeKey(recorded_at_ns, at.position), rocksdb::Slice());
+    // Sparse: recorded_at never decreases, so only the positions where it
+    // grows are indexed (one entry per batch for appends).
+    if (at.position == 0 || recorded_at_ns > overlay->previous_recorded_ns) {
+      wb->Put(cf_[layout::kRecorded], layout::TimeKey(recorded_at_ns, at.position), rocksdb::Slice());
+    }
+    overlay->previous_recorded_ns = recorded_at_ns;
     wb->Put(cf_[layout::kOccurred], layout::TimeKey(occurred_at_ns, at.position), rocksdb::Slice());
     overlay->heads[at.stream] = at;
     overlay->event_ids.insert(event_id);
@@ -1076,8 +1158,11 @@ class RocksEventStore final : public EventStore {
         StreamHead{std::string(stream), layout::GetBe64(value), layout::GetBe64(std::string_view(value).substr(8))});
   }
 
+  // The batch's own heads first, then those the writer wrote itself (it is
+  // the only writer of `heads`), then the stored one.
   Result<std::optional<StreamHead>> CurrentHead(const std::string& stream, const BatchOverlay& overlay) const {
     if (auto it = overlay.heads.find(stream); it != overlay.heads.end()) return std::optional<StreamHead>(it->second);
+    if (auto it = head_cache_.find(stream); it != head_cache_.end()) return std::optional<StreamHead>(it->second);
     return StoredHead(stream);
   }
 
@@ -1166,6 +1251,10 @@ class RocksEventStore final : public EventStore {
   merkle::Frontier frontier_;
   std::int64_t last_recorded_ns_ = 0;
   std::uint64_t written_size_ = 0;  // written, maybe not yet synced
+  // Heads of streams the writer wrote since the open (written, maybe not
+  // yet synced): spares a lookup per command on a busy stream. Bounded.
+  static constexpr std::size_t kMaxCachedHeads = 1 << 16;
+  std::unordered_map<std::string, StreamHead> head_cache_;
   std::thread writer_;
 
   // Batches written by the writer, waiting for the syncer's fsync.
@@ -1174,6 +1263,7 @@ class RocksEventStore final : public EventStore {
   std::condition_variable sync_space_cv_;
   std::deque<Written> sync_queue_;  // guarded by sync_mu_
   bool sync_stopping_ = false;      // guarded by sync_mu_
+  bool syncer_busy_ = false;        // guarded by sync_mu_: a round is being synced/answered
   std::thread syncer_;
   mutable std::atomic<bool> failed_{false};
 

@@ -275,7 +275,8 @@ class EventStore {
 
   // ---- maintenance -------------------------------------------------------
   // A consistent copy of the store (RocksDB checkpoint) in `dir`, which must
-  // not exist, including the signing key. Safe while appending.
+  // not exist, including the signing key and DIR/latest-checkpoint (the
+  // latest checkpoint the copy holds). Safe while appending.
   virtual Status Backup(const std::string& dir) const = 0;
   // Drains pending appends, syncs, stores a checkpoint. Idempotent.
   virtual Status Close() = 0;

@@ -20,15 +20,20 @@
 //   heads       stream                            -> u64 version, u64 position
 //   event_ids   id[16]                            -> u64 position
 //   commands    command_id                        -> u64 tree_size, u32 n, n x u64 position
-//   recorded    i64 recorded_at, u64 position     -> ""
+//   recorded    i64 recorded_at, u64 position     -> ""   sparse, see below
 //   occurred    i64 occurred_at, u64 position     -> ""
 //   checkpoints u64 tree_size                     -> signed note text
 //
 // Invariants, all kept by writing one command batch in one WriteBatch:
 // positions in `log` are dense from 0; for every record there is a `tree`
 // leaf at level 0 and every perfect node it completes, one `streams`, one
-// `event_ids`, one `recorded` and one `occurred` entry; `heads` holds the last
-// version of each stream.
+// `event_ids` and one `occurred` entry; `heads` holds the last version of
+// each stream. recorded_at never decreases along positions, so `recorded`
+// holds one entry per run of equal recorded_at: an entry for position p iff
+// p = 0 or recorded_at(p) > recorded_at(p - 1) (for appends: one per
+// group-commit batch). The first entry with a time above t names the size
+// current at t. (Stores written before this rule have an entry for every
+// position, which answers the same; none were deployed.)
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -266,8 +266,26 @@ class CrashTest : public ::testing::Test {
       EXPECT_TRUE(s.ok()) << layout::FamilyName(family) << ": " << s.ToString();
       return entries;
     };
-    for (int family : {layout::kLog, layout::kStreams, layout::kEventIds, layout::kRecorded, layout::kOccurred}) {
+    for (int family : {layout::kLog, layout::kStreams, layout::kEventIds, layout::kOccurred}) {
       EXPECT_EQ(count(family).size(), log.size) << "family " << layout::FamilyName(family);
+    }
+    // `recorded` is sparse (storage_layout.h): position 0 and every position
+    // whose recorded_at exceeds its predecessor's, nothing past the log.
+    {
+      const auto recorded = count(layout::kRecorded);
+      EXPECT_EQ(recorded.empty(), log.size == 0);
+      EXPECT_LE(recorded.size(), log.size);
+      std::uint64_t previous = 0;
+      bool first = true;
+      for (const auto& [key, value] : recorded) {
+        auto parts = layout::ParseTimeKey(key);
+        ASSERT_TRUE(parts) << "bad recorded key";
+        EXPECT_LT(parts->position, log.size) << "a recorded entry past the log";
+        if (first) EXPECT_EQ(parts->position, 0u);
+        if (!first) EXPECT_GT(parts->position, previous);
+        previous = parts->position;
+        first = false;
+      }
     }
     EXPECT_EQ(count(layout::kHeads).size(), log.streams.size());
     EXPECT_EQ(count(layout::kCommands).size(), log.commands.size());

@@ -4,7 +4,10 @@
 
 #include <atomic>
 #include <cstring>
+#include <cstdio>
 #include <filesystem>
+#include <limits>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -13,6 +16,8 @@
 #include "eventstore/record_codec.h"
 #include "eventstore/signed_note.h"
 #include "schemas/record_generated.h"
+#include "eventstore/storage_layout.h"
+#include "tests/eventstore/raw_store.h"
 #include "tests/eventstore/test_store.h"
 
 namespace vigie::eventstore {
@@ -344,6 +349,133 @@ TEST_F(EventStoreTest, BackupIsAConsistentOpenableStore) {
   EXPECT_EQ((*copy)->Size(), 10u);
   EXPECT_EQ(*(*copy)->RootAt(10), *store_->RootAt(10));
   copy->reset();
+  std::filesystem::remove_all(backup);
+}
+
+// The `recorded` index is sparse (storage_layout.h): one entry where
+// recorded_at grows. SizeAt must stay exact with many events per batch, a
+// clock standing still, across a reopen and for imported records.
+TEST_F(EventStoreTest, SizeAtIsExactWithTheSparseRecordedIndex) {
+  const std::int64_t t0 = now_ns_.load();
+  AppendRequest three;
+  for (int i = 0; i < 3; ++i) three.events.push_back(testing::Event("a", "T", 10 + i));
+  ASSERT_TRUE(store_->Append(three));                                   // 0..2 at t0
+  ASSERT_TRUE(store_->Append(testing::OneEvent("a", "T", 20)));        // 3 at t0
+  now_ns_ += 10;
+  ASSERT_TRUE(store_->Append(testing::OneEvent("b", "T", 21)));        // 4 at t0+10
+  Reopen();
+  ASSERT_TRUE(store_->Append(testing::OneEvent("b", "T", 22)));        // 5 at t0+10
+  now_ns_ += 10;
+  ASSERT_TRUE(store_->Append(testing::OneEvent("b", "T", 23)));        // 6 at t0+20
+  EXPECT_EQ(store_->SizeAt(t0 - 1), 0u);
+  EXPECT_EQ(store_->SizeAt(t0), 4u);
+  EXPECT_EQ(store_->SizeAt(t0 + 9), 4u);
+  EXPECT_EQ(store_->SizeAt(t0 + 10), 6u);
+  EXPECT_EQ(store_->SizeAt(t0 + 19), 6u);
+  EXPECT_EQ(store_->SizeAt(t0 + 20), 7u);
+  EXPECT_EQ(store_->SizeAt(std::numeric_limits<std::int64_t>::max() - 1), 7u);
+  {
+    std::string error;
+    store_.reset();
+    auto raw = testing::RawStore::Open(dir_, /*read_only=*/true, &error);
+    ASSERT_TRUE(raw) << error;
+    std::map<std::string, std::string> recorded;
+    ASSERT_TRUE(raw->Dump(layout::kRecorded, &recorded).ok());
+    std::vector<std::uint64_t> positions;
+    for (const auto& [key, value] : recorded) positions.push_back(layout::ParseTimeKey(key)->position);
+    EXPECT_EQ(positions, (std::vector<std::uint64_t>{0, 4, 6}));
+  }
+  Reopen();
+  // An import reproduces recorded_at byte for byte; its index is as sparse.
+  auto events = store_->ReadForward(0, 100);
+  ASSERT_TRUE(events);
+  std::vector<std::string> records;
+  for (const auto& e : *events) records.push_back(e.record);
+  const std::string other = testing::MakeTempDir("vigie-import-time");
+  ASSERT_TRUE(EventStore::Init(other, "test.vigie.example/log"));
+  {
+    auto copy = EventStore::Open(other);
+    ASSERT_TRUE(copy);
+    ASSERT_EQ(*(*copy)->ImportRecords({records.begin(), records.begin() + 5}), 5u);
+    ASSERT_EQ(*(*copy)->ImportRecords({records.begin() + 5, records.end()}), 7u);
+    for (std::int64_t t : {t0 - 1, t0, t0 + 9, t0 + 10, t0 + 19, t0 + 20}) {
+      EXPECT_EQ((*copy)->SizeAt(t), store_->SizeAt(t)) << "at t0 + " << t - t0;
+    }
+  }
+  std::filesystem::remove_all(other);
+}
+
+// "Head fallback": a head written by a batch still waiting for its fsync
+// (a position at or past Size()) is not shown; the stream's last
+// acknowledged event is, from the `streams` index. The state is made by
+// hand: heads and stream entries past the log, as the writer leaves them
+// between its write and the syncer's fsync.
+TEST_F(EventStoreTest, HeadsFallBackToTheLastAcknowledgedEvent) {
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", i + 1)));  // 0..2
+  ASSERT_TRUE(store_->Append(testing::OneEvent("t", "T", 4)));                                // 3
+  store_.reset();
+  {
+    std::string error;
+    auto raw = testing::RawStore::Open(dir_, /*read_only=*/false, &error);
+    ASSERT_TRUE(raw) << error;
+    // "s" got version 3 at position 10, "u" its first event at 11: neither
+    // is in the log (Size() stays 4).
+    ASSERT_TRUE(raw->Put(layout::kHeads, "s", layout::HeadValue(3, 10)).ok());
+    ASSERT_TRUE(raw->Put(layout::kStreams, layout::StreamKey("s", 3), layout::PositionKey(10)).ok());
+    ASSERT_TRUE(raw->Put(layout::kHeads, "u", layout::HeadValue(0, 11)).ok());
+    ASSERT_TRUE(raw->Put(layout::kStreams, layout::StreamKey("u", 0), layout::PositionKey(11)).ok());
+  }
+  auto opened = EventStore::OpenReadOnly(dir_);
+  ASSERT_TRUE(opened) << opened.error().ToString();
+  EventStore& store = **opened;
+  ASSERT_EQ(store.Size(), 4u);
+  auto s = store.Head("s");
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->version, 2u);
+  EXPECT_EQ(s->position, 2u);
+  EXPECT_FALSE(store.Head("u")) << "a stream whose only event is not acknowledged does not exist yet";
+  auto t = store.Head("t");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->position, 3u);
+  auto heads = store.Heads("", 10);
+  ASSERT_EQ(heads.size(), 2u);
+  EXPECT_EQ(heads[0].stream, "s");
+  EXPECT_EQ(heads[0].version, 2u);
+  EXPECT_EQ(heads[0].position, 2u);
+  EXPECT_EQ(heads[1].stream, "t");
+  auto stream = store.ReadStream("s", 0, 10);
+  ASSERT_TRUE(stream);
+  EXPECT_EQ(stream->size(), 3u);
+}
+
+// A backup carries DIR/latest-checkpoint, so the copy checks its log at
+// every open like the original, and opens for appending.
+TEST_F(EventStoreTest, BackupCarriesTheLatestCheckpoint) {
+  for (int i = 0; i < 12; ++i) ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", i + 1)));
+  auto stored = store_->StoreCheckpoint();
+  ASSERT_TRUE(stored);
+  ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", 13)));  // after the checkpoint
+  const std::string backup = dir_ + "-backup-cp";
+  ASSERT_TRUE(store_->Backup(backup).ok());
+  const auto file = std::filesystem::path(backup) / layout::kLatestCheckpointFile;
+  ASSERT_TRUE(std::filesystem::exists(file));
+  std::string text(static_cast<std::size_t>(std::filesystem::file_size(file)), '\0');
+  {
+    std::FILE* f = std::fopen(file.c_str(), "rb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(std::fread(text.data(), 1, text.size(), f), text.size());
+    std::fclose(f);
+  }
+  EXPECT_EQ(text, *stored);
+  {
+    auto copy = EventStore::Open(backup);
+    ASSERT_TRUE(copy) << copy.error().ToString();
+    EXPECT_EQ((*copy)->Size(), 13u);
+    ASSERT_TRUE((*copy)->Append(testing::OneEvent("s", "T", 14)));
+  }
+  auto report = VerifyStore(backup);
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_TRUE(report->ok()) << report->problem;
   std::filesystem::remove_all(backup);
 }
 
