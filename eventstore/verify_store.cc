@@ -2,10 +2,10 @@
 //
 // One sequential pass over the log, in chunks, read straight from RocksDB
 // (without filling its block cache): every record goes through the
-// FlatBuffers verifier and is copied into the chunk. A second thread takes
-// each chunk while the next one is read: it recomputes the leaf hashes and
-// the Merkle frontier, and compares every perfect node the frontier
-// produces with the stored one AS IT IS PRODUCED: one iterator per tree
+// FlatBuffers verifier; the leaves of the first half of a chunk are hashed
+// at once. A second thread takes each chunk while the next one is read: it
+// hashes the other half, rebuilds the Merkle frontier and compares every perfect node (leaves included) with
+// the stored one AS IT IS PRODUCED: one iterator per tree
 // level walks the `tree` family sequentially (nodes of a level come in
 // index order), so no node is looked up by a point read. Stored checkpoints
 // are checked as the rebuilt tree passes their size: signature by the
@@ -97,12 +97,13 @@ class RawDb {
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
 };
 
-// The records of one chunk, back to back, each starting 8-aligned so that
-// the FlatBuffers verifier reads them in place.
+// One chunk of records: the leaf hashes of its first half, hashed by the
+// reading thread, and the bytes of the second half, hashed by the other.
 struct Chunk {
   std::uint64_t from = 0, to = 0;
-  std::string bytes;
-  std::vector<std::uint32_t> begins, ends;  // offsets of each record
+  std::vector<merkle::Hash> leaves;
+  std::string rest;                 // records not hashed yet, back to back
+  std::vector<std::uint32_t> ends;  // end offset of each in `rest`
 };
 
 struct Verifier {
@@ -115,7 +116,8 @@ struct Verifier {
   // One sequential reader per tree level; used by the hashing thread only
   // (chunks are handed over through futures, one at a time).
   std::vector<std::unique_ptr<rocksdb::Iterator>> levels = std::vector<std::unique_ptr<rocksdb::Iterator>>(64);
-  std::string key;  // scratch
+  std::string key;  // scratch, hashing thread
+  AlignedRecordBuffer aligned_;  // reading thread
 
   void Bad(std::uint64_t position, std::string problem) {
     if (!report.ok()) return;  // keep the first one
@@ -167,15 +169,18 @@ struct Verifier {
                                       " does not match the recomputed tree");
   }
 
-  // The hashing thread's work on one chunk: leaves, frontier, comparisons.
-  Status HashChunk(const Chunk& chunk) {
+  // The second thread's work on one chunk: the frontier, the comparisons.
+  Status HashChunk(Chunk& chunk) {
     std::vector<merkle::NodeWrite> writes;
     const std::uint64_t next_checkpoint_after = checkpoints.empty() ? 0 : checkpoints.rbegin()->first;
-    for (std::size_t i = 0; i < chunk.ends.size(); ++i) {
+    std::uint32_t begin = 0;
+    for (std::uint32_t end : chunk.ends) {
+      chunk.leaves.push_back(merkle::HashLeaf(std::string_view(chunk.rest).substr(begin, end - begin)));
+      begin = end;
+    }
+    for (const merkle::Hash& leaf : chunk.leaves) {
       writes.clear();
-      const std::string_view record =
-          std::string_view(chunk.bytes).substr(chunk.begins[i], chunk.ends[i] - chunk.begins[i]);
-      frontier.Append(merkle::HashLeaf(record), &writes);
+      frontier.Append(leaf, &writes);
       for (const merkle::NodeWrite& n : writes) {
         auto same = Compare(n);
         if (!same) return same.error();
@@ -187,13 +192,12 @@ struct Verifier {
     return Status::Ok();
   }
 
-  // Reads records [from, to) into `chunk`, each through the FlatBuffers
-  // verifier, with the checks of EventStore::Scan.
+  // Reads records [from, to), each through the FlatBuffers verifier with
+  // the checks of EventStore::Scan, and hashes them into `chunk`.
   Status ReadChunk(std::uint64_t from, std::uint64_t to, Chunk* chunk) {
     chunk->from = from;
     chunk->to = to;
-    chunk->begins.reserve(to - from);
-    chunk->ends.reserve(to - from);
+    chunk->leaves.reserve(to - from);
     rocksdb::ReadOptions ro;
     ro.fill_cache = false;
     ro.readahead_size = 2 << 20;
@@ -208,17 +212,18 @@ struct Verifier {
         return DataLoss("the log has a gap or a bad key at position " + std::to_string(expected));
       }
       const std::string_view value = View(it->value());
-      const std::size_t begin = (chunk->bytes.size() + 7) & ~std::size_t{7};
-      chunk->bytes.resize(begin);
-      chunk->bytes.append(value);
-      auto record = VerifyRecord(std::string_view(chunk->bytes).substr(begin, value.size()));
+      auto record = VerifyRecord(aligned_.Hold(value));
       if (!record) return DataLoss("position " + std::to_string(expected) + ": " + record.error().message());
       if ((*record)->position() != expected) {
         return DataLoss("position " + std::to_string(expected) + ": record claims another position");
       }
-      chunk->begins.push_back(static_cast<std::uint32_t>(begin));
-      chunk->ends.push_back(static_cast<std::uint32_t>(chunk->bytes.size()));
-      ++report.records;  // read and verified; hashed next
+      if (2 * (expected - from) < to - from) {
+        chunk->leaves.push_back(merkle::HashLeaf(value));
+      } else {
+        chunk->rest.append(value);
+        chunk->ends.push_back(static_cast<std::uint32_t>(chunk->rest.size()));
+      }
+      ++report.records;  // read and verified; hashed and compared next
     }
     VIGIE_RETURN_IF_ERROR(FromRocks(it->status(), "scanning the log"));
     if (expected != to) return DataLoss("the log ends early at position " + std::to_string(expected));
@@ -249,8 +254,10 @@ struct Verifier {
     }
     CheckRootAt(0);
     ReportMismatchedCheckpoint();
-    // Reading and hashing are pipelined: while the second thread hashes and
-    // compares chunk k, this one reads and verifies chunk k+1.
+    // Two threads, pipelined: while the second one hashes the rest of chunk
+    // k, folds its leaves into the frontier and compares nodes, this one
+    // reads, verifies and half-hashes chunk k+1 (so both weigh about the
+    // same).
     // A chunk is read into the buffer the hashing thread is not using.
     // (Declared before the future: one still running is waited for, on
     // every way out, before the chunks go.)
@@ -267,8 +274,8 @@ struct Verifier {
     std::optional<Status> scan_failure;
     for (std::uint64_t from = 0; from < size && report.ok(); from += kChunkLeaves) {
       Chunk& chunk = chunks[current];
-      chunk.bytes.clear();
-      chunk.begins.clear();
+      chunk.leaves.clear();
+      chunk.rest.clear();
       chunk.ends.clear();
       Status s = ReadChunk(from, std::min(size, from + kChunkLeaves), &chunk);
       VIGIE_RETURN_IF_ERROR(finish_previous());
