@@ -107,6 +107,8 @@ struct Chunk {
 };
 
 struct Verifier {
+  Verifier(const EventStore& s, const RawDb& r) : store(s), raw(r) {}
+
   const EventStore& store;
   const RawDb& raw;
   VerifyReport report;
@@ -319,7 +321,7 @@ Result<VerifyReport> VerifyStore(const std::string& dir, const ProgressFn& progr
   if (!store) return Fail(store.error());
   auto raw = RawDb::Open(dir);
   if (!raw) return Fail(raw.error());
-  Verifier verifier{**store, **raw, {}, {}, {}, {}};
+  Verifier verifier(**store, **raw);
   std::optional<Result<std::string>> checksums;
   Status s = verifier.Run(progress, &checksums);
   verifier.levels.clear();  // iterators go before their database
