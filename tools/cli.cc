@@ -21,8 +21,22 @@ void AddDataOption(CLI::App* command, std::string* dir) {
   command->add_option("--data", *dir, "Data directory of the store")->capture_default_str();
 }
 
+std::string OneClearLine(std::string message) {
+  // RocksDB's words for a store another process holds open for writing.
+  for (std::string_view jargon : {"IO error: While lock file", "IO error: lock "}) {
+    if (const std::size_t at = message.find(jargon); at != std::string::npos) {
+      message = message.substr(0, at) + "the store is in use by another process (is `vigie serve` running on it?)";
+      break;
+    }
+  }
+  for (char& c : message) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return message;
+}
+
 int ReportError(const Status& status) {
-  std::fprintf(stderr, "vigie: %s\n", status.message().c_str());
+  std::fprintf(stderr, "vigie: %s\n", OneClearLine(status.message()).c_str());
   return status.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
 }
 
@@ -51,6 +65,43 @@ void Progress::Update(std::uint64_t done, std::uint64_t total) {
   std::fflush(stderr);
   last_shown_ = percent;
   shown_ = true;
+}
+
+Activity::Activity(std::string label)
+    : label_(std::move(label)), tty_(::isatty(STDERR_FILENO) == 1), thread_([this] { Run(); }) {}
+
+Activity::~Activity() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+void Activity::Run() {
+  using namespace std::chrono_literals;
+  static constexpr const char* kSpinner = "|/-\\";
+  const auto started = std::chrono::steady_clock::now();
+  std::unique_lock lock(mu_);
+  if (cv_.wait_for(lock, 1s, [this] { return stop_; })) return;
+  bool shown = false;
+  for (int tick = 0;; ++tick) {
+    const long long seconds =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
+    if (tty_) {
+      std::fprintf(stderr, "\r%s %c %llds", label_.c_str(), kSpinner[tick % 4], seconds);
+      shown = true;
+    } else if (tick % 20 == 0) {
+      std::fprintf(stderr, "%s: %llds\n", label_.c_str(), seconds);
+    }
+    std::fflush(stderr);
+    if (cv_.wait_for(lock, 250ms, [this] { return stop_; })) break;
+  }
+  if (shown) {
+    std::fputc('\n', stderr);
+    std::fflush(stderr);
+  }
 }
 
 }  // namespace vigie::tools

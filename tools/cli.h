@@ -4,10 +4,13 @@
 // Exit codes (SPEC §7): 0 ok, 1 a failure was found (or the operation
 // failed), 2 usage error. Every sub-command registers itself on the CLI11 app
 // with a `--data DIR` option and runs only when selected.
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 
@@ -27,6 +30,10 @@ struct CliContext {
 // Adds `--data DIR` (default ./vigie-data) bound to *dir.
 void AddDataOption(CLI::App* command, std::string* dir);
 
+// The message of an error as one line, with RocksDB's wording of a store
+// held by another process replaced by plain words.
+std::string OneClearLine(std::string message);
+
 // Prints "vigie: <message>" on stderr and returns the exit code for it:
 // 2 for invalid arguments, 1 for everything else.
 int ReportError(const Status& status);
@@ -45,6 +52,28 @@ class Progress {
   std::int64_t started_ms_;
   int last_shown_ = -1;
   bool shown_ = false;
+};
+
+// For work whose size is not known beforehand (rebuilding projections,
+// copying a store): after a second, a spinner with the elapsed time on a
+// terminal, a plain line every 5 seconds otherwise, from a thread of its
+// own until the object goes away.
+class Activity {
+ public:
+  explicit Activity(std::string label);
+  ~Activity();
+  Activity(const Activity&) = delete;
+  Activity& operator=(const Activity&) = delete;
+
+ private:
+  void Run();
+
+  std::string label_;
+  bool tty_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;  // guarded by mu_
+  std::thread thread_;
 };
 
 void AddInitCommand(CLI::App& app, CliContext& ctx);

@@ -24,7 +24,7 @@ void AddBackupCommand(CLI::App& app, CliContext& ctx) {
   AddDataOption(cmd, &args->dir);
   cmd->add_option("--to", args->to, "New directory to hold the backup (must not exist)")->required();
   cmd->callback([args, &ctx] {
-    Progress progress("backup: verifying the copy");
+    Progress progress("backup (reading the log, then verifying the copy)");
     auto result = BackupStore(args->dir, args->to, [&](std::uint64_t done, std::uint64_t total) {
       progress.Update(done, total);
     });
@@ -54,7 +54,7 @@ void AddRestoreCommand(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--verifier-key", options->verifier_key,
                   "Expected verifier key of the log (as `vigie init` printed it); the backup must be signed by it");
   cmd->callback([options, &ctx] {
-    Progress progress("restore: verifying");
+    Progress progress("restore (verifying the backup, then the restored copy)");
     auto result = RestoreStore(*options, [&](std::uint64_t done, std::uint64_t total) {
       progress.Update(done, total);
     });

@@ -115,7 +115,10 @@ void AddReplayCommand(CLI::App& app, CliContext& ctx) {
       ->check(CLI::IsMember({"month", "quarter", "semester", "year"}));
   cmd->add_option("--cell", args->cell, "One cell (cells, situations, dashboard)");
   cmd->callback([args, &ctx] {
-    auto body = Replay(*args);
+    Result<boost::json::value> body = [&] {
+      Activity activity("replay: rebuilding " + args->projection);
+      return Replay(*args);
+    }();
     if (!body) {
       ctx.exit_code = ReportError(body.error());
       return;

@@ -69,7 +69,10 @@ void AddReportCommand(CLI::App& app, CliContext& ctx) {
       ->check(CLI::IsMember({"html", "json", "md"}));
   cmd->add_option("--output", args->output, "Write to this file instead of stdout");
   cmd->callback([args, &ctx] {
-    auto text = Render(*args);
+    Result<std::string> text = [&] {
+      Activity activity("report: computing the " + std::to_string(args->year) + " evaluation");
+      return Render(*args);
+    }();
     if (!text) {
       ctx.exit_code = ReportError(text.error());
       return;

@@ -175,13 +175,17 @@ Status RequireVerified(const std::string& dir, std::string_view what, const even
 }
 
 // Signs and stores a checkpoint of the copy's full size (the source may not
-// have stored one since its last appends).
+// have stored one since its last appends). Always stored, even when the copy
+// already holds one of its size: storing it also writes the copy's own
+// DIR/latest-checkpoint (eventstore/event_store.h, "Lost tail"), which a
+// RocksDB checkpoint does not carry. Ed25519 signatures are deterministic,
+// so re-storing a checkpoint of the same size writes the same note.
 Status Seal(const std::string& dir) {
   auto store = eventstore::EventStore::Open(dir);
   if (!store) return store.error();
   if ((*store)->Size() > 0) {
-    auto latest = (*store)->LatestCheckpoint();
-    if (!latest) return latest.error();
+    auto stored = (*store)->StoreCheckpoint();
+    if (!stored) return stored.error();
   }
   return (*store)->Close();
 }
@@ -197,6 +201,36 @@ bool HoldsStore(const fs::path& dir) {
   return fs::exists(dir / layout::kStoreSubdir / "CURRENT", ec) || fs::exists(dir / layout::kSigningKeyFile, ec);
 }
 
+// A read-only open of a store that another process may be writing to.
+//
+// EventStore::OpenReadOnly reads the log, then DIR/latest-checkpoint: a
+// checkpoint the writer stores in between names a size the view does not
+// hold, and the open fails as if RocksDB had lost the log's tail
+// (kDataLoss). So the store is opened through `shadow`, a directory of
+// symbolic links to DIR's RocksDB directory and signing key holding a copy
+// of DIR/latest-checkpoint taken BEFORE the open: every checkpoint it names
+// was durable before RocksDB was opened, so the view covers it, and a
+// mismatch still means a damaged store.
+Result<std::unique_ptr<eventstore::EventStore>> OpenLiveReadOnly(const std::string& data_dir,
+                                                                 const fs::path& shadow) {
+  std::error_code ec;
+  fs::remove_all(shadow, ec);
+  const fs::path source = fs::absolute(data_dir, ec);
+  if (ec) return Fail(Internal("cannot resolve " + data_dir + ": " + ec.message()));
+  if (!fs::exists(source / layout::kStoreSubdir / "CURRENT", ec)) return eventstore::EventStore::OpenReadOnly(data_dir);
+  VIGIE_RETURN_IF_ERROR_AS_FAIL(MakeDir(shadow));
+  fs::create_directory_symlink(source / layout::kStoreSubdir, shadow / layout::kStoreSubdir, ec);
+  if (!ec) fs::create_symlink(source / layout::kSigningKeyFile, shadow / layout::kSigningKeyFile, ec);
+  if (ec) return Fail(Internal("cannot prepare reading " + data_dir + ": " + ec.message()));
+  auto checkpoint = ReadSmallFile(source / layout::kLatestCheckpointFile, 64 * 1024);
+  if (checkpoint) {
+    VIGIE_RETURN_IF_ERROR_AS_FAIL(WriteNewFile(shadow / layout::kLatestCheckpointFile, *checkpoint, 0600));
+  } else if (checkpoint.error().code() != StatusCode::kNotFound) {
+    return Fail(checkpoint.error());
+  }
+  return eventstore::EventStore::OpenReadOnly(shadow.string());
+}
+
 }  // namespace
 
 Result<BackupResult> BackupStore(const std::string& data_dir, const std::string& backup_dir,
@@ -209,13 +243,26 @@ Result<BackupResult> BackupStore(const std::string& data_dir, const std::string&
   if (fs::exists(staging, ec)) {
     return Fail(FailedPrecondition("an interrupted backup left " + staging.string() + ": remove it first"));
   }
+  fs::path shadow = target;
+  shadow += ".source";
+  struct RemoveShadow {
+    fs::path path;
+    ~RemoveShadow() {
+      std::error_code ignored;
+      fs::remove_all(path, ignored);  // symbolic links and a copied file only
+    }
+  } remove_shadow{shadow};
   Status copied = Status::Ok();
   for (int attempt = 0; attempt < kBackupAttempts; ++attempt) {
     // A read-only open sees the file set of its moment; when a running
     // server's compaction removes a table file, only a fresh open sees the
     // new set, so every attempt reopens.
-    auto source = eventstore::EventStore::OpenReadOnly(data_dir);
-    if (!source) return Fail(source.error());
+    auto source = OpenLiveReadOnly(data_dir, shadow);
+    if (!source) {
+      copied = source.error();
+      if (source.error().code() == StatusCode::kDataLoss && attempt + 1 < kBackupAttempts) continue;
+      return Fail(source.error());
+    }
     copied = (*source)->Backup(staging.string());
     if (copied.ok()) break;
     fs::remove_all(staging, ec);
@@ -226,7 +273,7 @@ Result<BackupResult> BackupStore(const std::string& data_dir, const std::string&
   {
     auto copy = eventstore::EventStore::OpenReadOnly(staging.string());
     if (!copy) return Fail(copy.error());
-    auto keys = CollectSubjectKeys(**copy, /*tolerate_damage=*/false);
+    auto keys = CollectSubjectKeys(**copy, /*tolerate_damage=*/false, progress);
     if (!keys) return Fail(keys.error());
     auto count = CopyKeys(fs::path(data_dir) / kKeysSubdir, staging / kKeysSubdir, keys->Live());
     if (!count) return Fail(count.error());
@@ -318,6 +365,16 @@ Result<RestoreResult> RestoreStore(const RestoreOptions& options, const eventsto
         if (!present.contains(key)) destroyed.insert(key);
       }
       (void)readable->Close();
+    } else if (fs::is_directory(data / kKeysSubdir, ec)) {
+      // DIR's log cannot be read (that is often why one restores), but its
+      // key store can: a key the backup needs that DIR no longer holds was
+      // destroyed there (keys leave a key store only by erasure), so it
+      // stays destroyed. Without the log nothing tells an erased key from
+      // one created after DIR's last state: this errs on the side of erasure.
+      const std::set<std::string> present = KeysPresent(data / kKeysSubdir);
+      for (const std::string& key : backup_keys.Live()) {
+        if (!present.contains(key)) destroyed.insert(key);
+      }
     }
   }
   std::set<std::string> restored_keys;
@@ -347,6 +404,13 @@ Result<RestoreResult> RestoreStore(const RestoreOptions& options, const eventsto
   VIGIE_RETURN_IF_ERROR_AS_FAIL(FsyncPath(staging / layout::kStoreSubdir, true));
   VIGIE_RETURN_IF_ERROR_AS_FAIL(
       CopyFileSynced(backup / layout::kSigningKeyFile, staging / layout::kSigningKeyFile, 0600));
+  // The backup's latest checkpoint, kept outside RocksDB: the restored store
+  // checks at every open that its log still covers it. (Backups made before
+  // it was carried have none; the store then opens without that check.)
+  if (fs::exists(backup / layout::kLatestCheckpointFile, ec)) {
+    VIGIE_RETURN_IF_ERROR_AS_FAIL(CopyFileSynced(backup / layout::kLatestCheckpointFile,
+                                                 staging / layout::kLatestCheckpointFile, 0600));
+  }
   auto copied = CopyKeys(backup / kKeysSubdir, staging / kKeysSubdir, restored_keys);
   if (!copied) return Fail(copied.error());
   result.keys = *copied;

@@ -31,7 +31,8 @@ std::set<std::string> SubjectKeys::Live() const {
   return live;
 }
 
-Result<SubjectKeys> CollectSubjectKeys(const eventstore::EventStore& store, bool tolerate_damage) {
+Result<SubjectKeys> CollectSubjectKeys(const eventstore::EventStore& store, bool tolerate_damage,
+                                       const eventstore::ProgressFn& progress) {
   SubjectKeys keys;
   const std::uint64_t size = store.Size();
   std::uint64_t next = 0;
@@ -39,6 +40,7 @@ Result<SubjectKeys> CollectSubjectKeys(const eventstore::EventStore& store, bool
     Status status = store.Scan(next, size, [&](const eventstore::RecordView& view) {
       Collect(*view.record, keys);
       next = view.position + 1;
+      if (progress && next % 4096 == 0) progress(next, size);
       return true;
     });
     if (status.ok()) break;
@@ -46,6 +48,7 @@ Result<SubjectKeys> CollectSubjectKeys(const eventstore::EventStore& store, bool
     ++keys.unreadable;  // the record at `next` failed: skip it
     ++next;
   }
+  if (progress) progress(size, size);
   return keys;
 }
 

@@ -30,6 +30,8 @@ struct SubjectKeys {
 // verification is skipped and counted instead of failing the whole read: a
 // damaged log being replaced by a restore still tells which subjects were
 // erased.
-Result<SubjectKeys> CollectSubjectKeys(const eventstore::EventStore& store, bool tolerate_damage);
+// `progress` (optional) is called now and then with (records read, total).
+Result<SubjectKeys> CollectSubjectKeys(const eventstore::EventStore& store, bool tolerate_damage,
+                                       const eventstore::ProgressFn& progress = {});
 
 }  // namespace vigie::tools

@@ -42,6 +42,8 @@ TEST(BackupTest, BackupOfTheDemoRestoresToTheSameTree) {
   EXPECT_EQ(summary.at("root_hash").as_string(), testing::SharedDemoRoot());
   EXPECT_EQ(summary.at("subject_keys").to_number<int>(), 10);
   EXPECT_TRUE(fs::exists(tmp / "b/backup.json"));
+  // The store's checkpoint kept outside RocksDB travels with the backup.
+  EXPECT_TRUE(fs::exists(tmp / "b/latest-checkpoint"));
   EXPECT_EQ(KeyFiles(tmp / "b/keys"), 10u);
   EXPECT_EQ(RunVigie({"verify", "--data", tmp / "b"}).exit_code, 0);
 
@@ -57,6 +59,12 @@ TEST(BackupTest, BackupOfTheDemoRestoresToTheSameTree) {
   EXPECT_EQ(restored->erased_by_retention, 0u);
   EXPECT_TRUE(restored->replaced_dir.empty());
   EXPECT_EQ(RunVigie({"verify", "--data", tmp / "restored"}).exit_code, 0);
+  EXPECT_EQ(testing::ReadFile(tmp / "restored/latest-checkpoint"), testing::ReadFile(tmp / "b/latest-checkpoint"));
+  {
+    auto reopened = eventstore::EventStore::Open(tmp / "restored");
+    ASSERT_TRUE(reopened.has_value()) << reopened.error().message();
+    ASSERT_TRUE((*reopened)->Close().ok());
+  }
 
   // Restoring over it needs --replace; the store it held is kept aside, without keys.
   auto refused = RunVigie({"restore", "--from", tmp / "b", "--data", tmp / "restored"});
@@ -193,15 +201,17 @@ struct SmallLedger {
   }
 };
 
-TEST(BackupTest, ErasedSubjectStaysErasedAfterRestore) {
-  TempDir tmp("vigie-erasure");
-  const std::string data = tmp / "data";
-  ASSERT_TRUE(eventstore::EventStore::Init(data, "test.example/erasure").has_value());
-  SmallLedger l;
+// A new store in `data` (its clock at 2013-01-02) with a partner, a cell,
+// a référente who signed the charter, and the open situations `ids` of a
+// subject born in 2000 ("Sujet fictif"). The référente's token.
+std::string SeedSituations(SmallLedger& l, const std::string& data, const std::string& origin,
+                           std::initializer_list<const char*> ids) {
+  EXPECT_TRUE(eventstore::EventStore::Init(data, origin).has_value());
   l.now->store(At("2013-01-02T09:00:00Z"));
-  ASSERT_NO_FATAL_FAILURE(l.Open(data));
-  auto admin = l.ledger->Bootstrap("test.example/erasure");
-  ASSERT_TRUE(admin.has_value());
+  l.Open(data);
+  auto admin = l.ledger->Bootstrap(origin);
+  EXPECT_TRUE(admin.has_value());
+  if (!admin) return "";
   l.Run(*admin, "register-partner", {{"partner_id", "ville"}, {"name", "Ville"}, {"kind", "local_authority"}});
   l.Run(*admin, "create-cell",
         {{"cell_id", "cp"}, {"name", "Cellule partenariale"}, {"kind", "partnership"},
@@ -210,9 +220,20 @@ TEST(BackupTest, ErasedSubjectStaysErasedAfterRestore) {
                                      {{"person_id", "ref"}, {"partner_id", "ville"}, {"display_name", "Référente"},
                                       {"roles", boost::json::array{"referent"}}});
   l.Run(referent, "sign-charter", {{"charter_version", "1"}});
-  l.Run(referent, "open-situation",
-        {{"situation_id", "s1"}, {"cell_id", "cp"}, {"pseudonym", "Sujet fictif"}, {"birth_year", 2000},
-         {"referral_source", "education"}, {"reason", "absenteisme"}, {"need_to_know", boost::json::array{"ville"}}});
+  for (const char* id : ids) {
+    l.Run(referent, "open-situation",
+          {{"situation_id", id}, {"cell_id", "cp"}, {"pseudonym", "Sujet fictif"}, {"birth_year", 2000},
+           {"referral_source", "education"}, {"reason", "absenteisme"}, {"need_to_know", boost::json::array{"ville"}}});
+  }
+  return referent;
+}
+
+TEST(BackupTest, ErasedSubjectStaysErasedAfterRestore) {
+  TempDir tmp("vigie-erasure");
+  const std::string data = tmp / "data";
+  SmallLedger l;
+  const std::string referent = SeedSituations(l, data, "test.example/erasure", {"s1"});
+  ASSERT_FALSE(referent.empty());
   l.now->store(At("2013-06-01T09:00:00Z"));
   l.Run(referent, "close-situation", {{"situation_id", "s1"}, {"outcome", "sortie_positive"}});
   ASSERT_EQ(KeyFiles(data + "/keys"), 1u);
@@ -257,28 +278,56 @@ TEST(BackupTest, ErasedSubjectStaysErasedAfterRestore) {
   after.Close();
 }
 
+// The current store's log cannot be read any more (here: its RocksDB
+// directory is gone) but its key store survives: a key the backup holds
+// and the current key store lost was destroyed, and stays destroyed.
+TEST(BackupTest, ErasureSurvivesRestoreOverAStoreWhoseLogIsLost) {
+  TempDir tmp("vigie-erasure-unreadable");
+  const std::string data = tmp / "data";
+  SmallLedger l;
+  const std::string referent = SeedSituations(l, data, "test.example/unreadable", {"s1", "s2"});
+  ASSERT_FALSE(referent.empty());
+  l.now->store(At("2013-06-01T09:00:00Z"));
+  l.Run(referent, "close-situation", {{"situation_id", "s1"}, {"outcome", "sortie_positive"}});
+  ASSERT_EQ(KeyFiles(data + "/keys"), 2u);
+  l.Close();
+  ASSERT_TRUE(BackupStore(data, tmp / "b").has_value());
+  ASSERT_EQ(KeyFiles(tmp / "b/keys"), 2u);
+
+  // s1 is erased three years after its closure; then the log is lost.
+  l.now->store(At("2016-06-02T09:00:00Z"));
+  ASSERT_NO_FATAL_FAILURE(l.Open(data));
+  auto erased = l.ledger->ApplyRetention();
+  ASSERT_TRUE(erased.has_value()) << erased.error().message();
+  ASSERT_EQ(*erased, 1u);
+  l.Close();
+  ASSERT_EQ(KeyFiles(data + "/keys"), 1u);
+  fs::remove_all(data + "/store");
+
+  // Restored with a clock before the erasure date: only the surviving key
+  // store can tell that s1's key was destroyed.
+  RestoreOptions options;
+  options.backup_dir = tmp / "b";
+  options.data_dir = data;
+  options.replace = true;
+  options.clock = [] { return At("2014-01-01T00:00:00Z"); };
+  auto restored = RestoreStore(options);
+  ASSERT_TRUE(restored.has_value()) << restored.error().message();
+  EXPECT_EQ(restored->keys_withheld, 1u);
+  EXPECT_EQ(restored->keys, 1u);
+  EXPECT_EQ(KeyFiles(data + "/keys"), 1u);
+  EXPECT_EQ(KeyFiles(restored->replaced_dir + "/keys"), 0u);
+  EXPECT_EQ(RunVigie({"verify", "--data", data}).exit_code, 0);
+}
+
 // Without the current store (lost with its disk), retention at today's
 // date erases again whatever it had erased since the backup.
 TEST(BackupTest, RetentionAtRestoreErasesAgainWhenTheCurrentStoreIsLost) {
   TempDir tmp("vigie-erasure-lost");
   const std::string data = tmp / "data";
-  ASSERT_TRUE(eventstore::EventStore::Init(data, "test.example/lost").has_value());
   SmallLedger l;
-  l.now->store(At("2013-01-02T09:00:00Z"));
-  ASSERT_NO_FATAL_FAILURE(l.Open(data));
-  auto admin = l.ledger->Bootstrap("test.example/lost");
-  ASSERT_TRUE(admin.has_value());
-  l.Run(*admin, "register-partner", {{"partner_id", "ville"}, {"name", "Ville"}, {"kind", "local_authority"}});
-  l.Run(*admin, "create-cell",
-        {{"cell_id", "cp"}, {"name", "Cellule"}, {"kind", "partnership"}, {"chairs", boost::json::array{}},
-         {"members", boost::json::array{"ville"}}, {"confidential", true}});
-  const std::string referent = l.Run(*admin, "enroll-person",
-                                     {{"person_id", "ref"}, {"partner_id", "ville"}, {"display_name", "Référente"},
-                                      {"roles", boost::json::array{"referent"}}});
-  l.Run(referent, "sign-charter", {{"charter_version", "1"}});
-  l.Run(referent, "open-situation",
-        {{"situation_id", "s1"}, {"cell_id", "cp"}, {"pseudonym", "Sujet fictif"}, {"birth_year", 2000},
-         {"referral_source", "education"}, {"reason", "absenteisme"}, {"need_to_know", boost::json::array{"ville"}}});
+  const std::string referent = SeedSituations(l, data, "test.example/lost", {"s1"});
+  ASSERT_FALSE(referent.empty());
   l.Run(referent, "close-situation", {{"situation_id", "s1"}, {"outcome", "sortie_positive"}});
   l.Close();
   ASSERT_TRUE(BackupStore(data, tmp / "b").has_value());

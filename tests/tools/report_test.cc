@@ -3,6 +3,7 @@
 // no personal field ever reaches a report.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <regex>
 
 #include <boost/json.hpp>
@@ -50,6 +51,15 @@ TEST_F(ReportTest, HtmlYearTotalsAreTheProjections) {
   for (const auto& [key, value] : totals) {
     EXPECT_EQ(cells[std::string(key)], Shown(key, value)) << key;
   }
+  // The year totals are the dashboard's, replayed on its own.
+  auto dashboard = RunVigie({"replay", "--data", dir(), "--projection", "dashboard", "--year", "2013",
+                             "--granularity", "year"});
+  ASSERT_EQ(dashboard.exit_code, 0) << dashboard.err;
+  const boost::json::value year = Json(dashboard.out);
+  EXPECT_EQ(year.at("as_of_position"), evaluation.at("as_of_position"));
+  EXPECT_EQ(year.at("periods").at(0).at("derived").as_object(), totals);
+  EXPECT_GT(totals.at("controls_executed").to_number<double>(), 0);
+  EXPECT_GT(totals.at("meetings_held").to_number<double>(), 0);
   EXPECT_NE(html.out.find("<svg"), std::string::npos) << "the report has charts";
   EXPECT_NE(html.out.find(std::string(evaluation.at("checkpoint").as_string()).substr(0, 40)), std::string::npos);
 }
@@ -99,6 +109,24 @@ TEST_F(ReportTest, WritesToAFile) {
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_TRUE(run.out.empty());
   EXPECT_TRUE(testing::ReadFile(out / "r.html").starts_with("<!DOCTYPE html>"));
+}
+
+// tools/report_screenshot.sh checks the HTML's figures against the
+// projections and renders it in headless Chromium (skipped where Debian's
+// `chromium` is not installed; the script installs it when run by hand).
+TEST_F(ReportTest, ScreenshotScriptChecksTheFiguresAndRenders) {
+  if (std::system("command -v chromium > /dev/null 2>&1") != 0) GTEST_SKIP() << "chromium is not installed";
+  testing::TempDir out("vigie-screenshot");
+  const std::string command = std::string("VIGIE=") + VIGIE_BINARY + " " + VIGIE_SOURCE_DIR +
+                              "/tools/report_screenshot.sh --data " + dir() + " --year 2013 --out " +
+                              (out / "r.png") + " > " + (out / "log") + " 2>&1";
+  const int status = std::system(command.c_str());
+  ASSERT_EQ(status, 0) << testing::ReadFile(out / "log");
+  EXPECT_NE(testing::ReadFile(out / "log").find("match the projections"), std::string::npos)
+      << testing::ReadFile(out / "log");
+  const std::string png = testing::ReadFile(out / "r.png");
+  ASSERT_GT(png.size(), 20000u) << "an empty screenshot";
+  EXPECT_TRUE(png.starts_with("\x89PNG"));
 }
 
 TEST_F(ReportTest, UsageErrors) {
