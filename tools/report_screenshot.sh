@@ -127,5 +127,5 @@ if ! command -v chromium > /dev/null; then
 fi
 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
   --disable-component-update --disable-sync --no-first-run --user-data-dir="$profile" \
-  --screenshot="$(realpath -m "$out")" --window-size=1200,3000 "file://$work/report.html" 2> /dev/null
+  --screenshot="$(realpath -m "$out")" --window-size=1200,9000 "file://$work/report.html" 2> /dev/null
 echo "$out"
