@@ -127,6 +127,17 @@ struct Verifier {
     report.problem = std::move(problem);
   }
 
+  // What the hashing thread found, kept apart from `report` (which the
+  // reading thread reads meanwhile) until the chunk is handed back.
+  std::optional<std::pair<std::uint64_t, std::string>> found;
+  void Found(std::uint64_t position, std::string problem) {
+    if (!found) found.emplace(position, std::move(problem));
+  }
+  void TakeFound() {
+    if (found) Bad(found->first, std::move(found->second));
+    found.reset();
+  }
+
   // Compares one recomputed perfect node with the stored one. Nodes of a
   // level are produced in index order from 0, so after the first seek each
   // is the next entry of that level's iterator; anything else there (a
@@ -148,7 +159,7 @@ struct Verifier {
       if (it->value().size() != 32) return Fail(DataLoss("a stored Merkle node is not 32 bytes"));
       if (std::memcmp(it->value().data(), n.hash.data(), 32) == 0) return true;
     }
-    Bad(n.index << n.level, n.level == 0 ? "leaf hash differs from the stored record"
+    Found(n.index << n.level, n.level == 0 ? "leaf hash differs from the stored record"
                                          : "stored Merkle node at level " + std::to_string(n.level) +
                                                " differs from the recomputed tree");
     return false;
@@ -167,8 +178,8 @@ struct Verifier {
   void ReportMismatchedCheckpoint() {
     if (!mismatched_checkpoint) return;
     const std::uint64_t size = *mismatched_checkpoint;
-    Bad(size == 0 ? 0 : size - 1, "the checkpoint of size " + std::to_string(size) +
-                                      " does not match the recomputed tree");
+    Found(size == 0 ? 0 : size - 1, "the checkpoint of size " + std::to_string(size) +
+                                        " does not match the recomputed tree");
   }
 
   // The second thread's work on one chunk: the frontier, the comparisons.
@@ -256,6 +267,7 @@ struct Verifier {
     }
     CheckRootAt(0);
     ReportMismatchedCheckpoint();
+    TakeFound();
     // Two threads, pipelined: while the second one hashes the rest of chunk
     // k, folds its leaves into the frontier and compares nodes, this one
     // reads, verifies and half-hashes chunk k+1 (so both weigh about the
@@ -269,7 +281,9 @@ struct Verifier {
     std::uint64_t hashing_to = 0;
     auto finish_previous = [&]() -> Status {
       if (!hashing.valid()) return Status::Ok();
-      VIGIE_RETURN_IF_ERROR(hashing.get());
+      Status hashed = hashing.get();
+      TakeFound();
+      VIGIE_RETURN_IF_ERROR(hashed);
       if (progress) progress(hashing_to, size);
       return Status::Ok();
     };
