@@ -26,49 +26,16 @@
 
 #include "eventstore/event_store.h"
 #include "tests/server/http_client.h"
-
-extern char** environ;
+#include "tests/support/child_process.h"
 
 namespace vigie::server::testing {
 namespace {
 
 namespace json = boost::json;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Starts argv with stdout and stderr sent to files; returns the pid.
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& out, const std::string& err) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ) != 0) pid = -1;
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
-
-// Waits for `pid` at most `within`; its exit code, or -1 (then it is killed).
-int WaitExit(pid_t pid, std::chrono::milliseconds within) {
-  const auto deadline = Clock::now() + within;
-  while (Clock::now() < deadline) {
-    int status = 0;
-    pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    std::this_thread::sleep_for(10ms);
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
-  return -1;
-}
+using vigie::child_process::ReadFile;
+using vigie::child_process::Spawn;
+using vigie::child_process::WaitExit;
+using vigie::child_process::WaitForPort;
 
 class ServeProcessTest : public ::testing::Test {
  protected:
@@ -102,15 +69,7 @@ class ServeProcessTest : public ::testing::Test {
     pid_ = Spawn({VIGIE_BINARY, "serve", "--data", data_, "--listen", "127.0.0.1:0", "--workers", "16"},
                  dir_ + "/serve.out", dir_ + "/serve.err");
     if (pid_ <= 0) return 0;
-    static const std::regex kListening(R"(listening on http://127\.0\.0\.1:(\d+))");
-    std::smatch match;
-    const auto deadline = Clock::now() + 30s;
-    while (Clock::now() < deadline) {
-      std::string log = ReadFile(dir_ + "/serve.err");
-      if (std::regex_search(log, match, kListening)) return static_cast<std::uint16_t>(std::stoi(match[1]));
-      std::this_thread::sleep_for(10ms);
-    }
-    return 0;
+    return WaitForPort(pid_, {dir_ + "/serve.err"}, 30s);
   }
 
   std::string dir_;

@@ -11,12 +11,13 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -32,9 +33,8 @@
 
 #include "eventstore/event_store.h"
 #include "eventstore/signed_note.h"
+#include "tests/support/child_process.h"
 #include "tests/tools/tools_test_support.h"
-
-extern char** environ;
 
 namespace vigie::tools {
 namespace {
@@ -44,6 +44,8 @@ using namespace std::chrono_literals;
 using testing::ReadFile;
 using testing::RunVigie;
 using testing::TempDir;
+using child_process::Spawn;
+using child_process::WaitExit;
 
 // One keep-alive HTTP/1.1 connection to 127.0.0.1, blocking, every read and
 // write bounded by 10 s so that a server bug fails the test instead of
@@ -75,32 +77,49 @@ class MiniClient {
                                 "Authorization: Bearer " + token + "\r\nContent-Length: " +
                                 std::to_string(json.size()) + "\r\n\r\n" + json;
     for (std::size_t done = 0; done < request.size();) {
-      const ssize_t n = ::send(fd_, request.data() + done, request.size() - done, MSG_NOSIGNAL);
-      if (n <= 0) return 0;
+      ssize_t n;
+      do {  // EINTR seen here while RunVigie runs `vigie backup` (std::system)
+        n = ::send(fd_, request.data() + done, request.size() - done, MSG_NOSIGNAL);
+      } while (n < 0 && errno == EINTR);
+      if (n <= 0) return Failed("send: " + std::string(n < 0 ? std::strerror(errno) : "nothing sent"));
       done += static_cast<std::size_t>(n);
     }
     std::size_t header_end;
     while ((header_end = buffer_.find("\r\n\r\n")) == std::string::npos) {
-      if (!Fill()) return 0;
+      if (!Fill()) return Failed("reading the header");
     }
     const std::string head = buffer_.substr(0, header_end);
     static const std::regex kStatus(R"(^HTTP/1\.1 (\d{3}))");
     static const std::regex kLength(R"(\r\n[Cc]ontent-[Ll]ength: *(\d+))");
     std::smatch status, length;
-    if (!std::regex_search(head, status, kStatus) || !std::regex_search(head, length, kLength)) return 0;
+    if (!std::regex_search(head, status, kStatus) || !std::regex_search(head, length, kLength)) {
+      return Failed("unexpected header: " + head);
+    }
     const std::size_t body_bytes = std::stoul(length[1]);
     while (buffer_.size() < header_end + 4 + body_bytes) {
-      if (!Fill()) return 0;
+      if (!Fill()) return Failed("reading the body");
     }
     *body = buffer_.substr(header_end + 4, body_bytes);
     buffer_.erase(0, header_end + 4 + body_bytes);
     return std::stoi(status[1]);
   }
 
+  // Why the last Post answered 0.
+  const std::string& error() const { return error_; }
+
  private:
+  int Failed(std::string what) {
+    error_ = std::move(what) + ": " + last_read_ + " (" + std::to_string(buffer_.size()) + " bytes buffered)";
+    return 0;
+  }
   bool Fill() {
     char chunk[8192];
-    const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+    ssize_t n;
+    do {
+      n = ::recv(fd_, chunk, sizeof chunk, 0);
+    } while (n < 0 && errno == EINTR);
+    if (n < 0) last_read_ = std::strerror(errno);
+    if (n == 0) last_read_ = "connection closed by the server";
     if (n <= 0) return false;
     buffer_.append(chunk, static_cast<std::size_t>(n));
     return true;
@@ -108,34 +127,10 @@ class MiniClient {
 
   int fd_ = -1;
   std::string buffer_;
+  std::string last_read_ = "ok";
+  std::string error_;
 };
 
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& out, const std::string& err) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::vector<char*> args;
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = -1;
-  if (posix_spawn(&pid, args[0], &actions, nullptr, args.data(), environ) != 0) pid = -1;
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
-
-// The exit code of `pid`, or -1 after `within` (then it is killed).
-int WaitExit(pid_t pid, std::chrono::milliseconds within) {
-  const auto deadline = std::chrono::steady_clock::now() + within;
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    std::this_thread::sleep_for(10ms);
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, nullptr, 0);
-  return -1;
-}
 
 // The signed note in DIR/latest-checkpoint, parsed; nullopt when absent or bad.
 std::optional<note::Checkpoint> LatestCheckpointFile(const std::string& dir, const std::string& verifier_key) {
@@ -160,15 +155,7 @@ class ServeBackupTest : public ::testing::Test {
     server_ = Spawn({VIGIE_BINARY, "serve", "--data", data, "--listen", "127.0.0.1:0", "--workers", "8"},
                     tmp_ / "serve.out", tmp_ / "serve.err");
     if (server_ <= 0) return 0;
-    static const std::regex kListening(R"(listening on http://127\.0\.0\.1:(\d+))");
-    std::smatch match;
-    const auto deadline = std::chrono::steady_clock::now() + 60s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      const std::string log = ReadFile(tmp_ / "serve.err") + ReadFile(tmp_ / "serve.out");
-      if (std::regex_search(log, match, kListening)) return static_cast<std::uint16_t>(std::stoi(match[1]));
-      std::this_thread::sleep_for(10ms);
-    }
-    return 0;
+    return child_process::WaitForPort(server_, {tmp_ / "serve.err", tmp_ / "serve.out"}, 60s);
   }
 
   TempDir tmp_{"vigie-serve-backup"};
@@ -235,7 +222,7 @@ TEST_F(ServeBackupTest, BackupDuringLoadRestoresAndVerifies) {
           std::lock_guard lock(mu);
           acknowledged.push_back(id);
         } else if (status != 429 && status != 503) {
-          ADD_FAILURE() << "status " << status << ": " << body;
+          ADD_FAILURE() << "status " << status << ": " << (status == 0 ? client.error() : body);
           return;
         }
       }
