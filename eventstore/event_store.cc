@@ -35,6 +35,7 @@
 #include <future>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -187,6 +188,13 @@ class RocksEventStore final : public EventStore {
     if (!fs::exists(store / "CURRENT")) {
       return NotFound("no Vigie store in " + dir_ + " (run `vigie init --data " + dir_ + "` first)");
     }
+    // DIR/latest-checkpoint is read BEFORE RocksDB is opened: it is written
+    // only once its checkpoint is durable in RocksDB, so whatever it names
+    // is in the log this open sees. Read after, it could name a checkpoint a
+    // running server stored after a read-only open took its view, and a
+    // healthy store would look truncated.
+    auto latest = ReadLatestCheckpointFile();
+    if (!latest) return latest.error();
     rocksdb::DB* raw = nullptr;
     rocksdb::Status s =
         read_only_ ? rocksdb::DB::OpenForReadOnly(DbOptions(), store.string(), FamilyDescriptors(), &cf_, &raw)
@@ -225,7 +233,7 @@ class RocksEventStore final : public EventStore {
     size_.store(size);
     root_ = frontier_.Root();
 
-    VIGIE_RETURN_IF_ERROR(CheckLatestCheckpointFile());
+    if (latest->has_value()) VIGIE_RETURN_IF_ERROR(CheckLatestCheckpoint(**latest));
 
     std::unique_ptr<rocksdb::Iterator> cp(db_->NewIterator(rocksdb::ReadOptions(), cf_[layout::kCheckpoints]));
     cp->SeekToLast();
@@ -241,20 +249,26 @@ class RocksEventStore final : public EventStore {
 
   // The checkpoint kept outside RocksDB (event_store.h, "Lost tail") must be
   // covered by the log as RocksDB recovered it.
-  Status CheckLatestCheckpointFile() {
+  // The text of DIR/latest-checkpoint, nullopt when there is none.
+  Result<std::optional<std::string>> ReadLatestCheckpointFile() const {
     const fs::path path = fs::path(dir_) / layout::kLatestCheckpointFile;
-    std::error_code ec;
-    if (!fs::exists(path, ec)) return Status::Ok();
-    const std::uintmax_t bytes = fs::file_size(path, ec);
-    if (ec) return Internal("cannot read " + path.string() + ": " + ec.message());
-    if (bytes > 64 * 1024) return DataLoss(path.string() + " is too large to be a checkpoint");
-    std::string text(static_cast<std::size_t>(bytes), '\0');
-    {
-      std::ifstream in(path, std::ios::binary);
-      if (!in.read(text.data(), static_cast<std::streamsize>(text.size()))) {
-        return Internal("cannot read " + path.string());
-      }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      std::error_code ec;
+      if (!fs::exists(path, ec) && !ec) return std::optional<std::string>();
+      return Fail(Internal("cannot read " + path.string()));
     }
+    constexpr std::size_t kBytesMax = 64 * 1024;
+    std::string text(kBytesMax + 1, '\0');
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    if (in.bad()) return Fail(Internal("cannot read " + path.string()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kBytesMax) return Fail(DataLoss(path.string() + " is too large to be a checkpoint"));
+    return std::optional<std::string>(std::move(text));
+  }
+
+  Status CheckLatestCheckpoint(const std::string& text) {
+    const fs::path path = fs::path(dir_) / layout::kLatestCheckpointFile;
     auto body = note::VerifyNote(key_.VerifierKey(), text);
     if (!body) return DataLoss(path.string() + " is damaged: " + body.error().message());
     auto cp = note::ParseCheckpoint(*body);
