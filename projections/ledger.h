@@ -49,6 +49,18 @@ struct AsOf {
 // Parses SPEC's `as_of` parameter: a decimal tree size or an RFC 3339 time.
 Result<AsOf> ParseAsOf(std::string_view text);
 
+// One page of each of a cell view's growing lists (meetings, decisions,
+// information items, controls): newest first by the position of the event
+// that created the item, at most `limit` items per list, only items created
+// before position `before` when it is set. The view says, per list, the
+// `before` of the next page (null when there is none).
+inline constexpr std::size_t kCellPageLimitDefault = 100;
+inline constexpr std::size_t kCellPageLimitMax = 1000;
+struct CellPage {
+  std::size_t limit = kCellPageLimitDefault;  // 1..kCellPageLimitMax
+  std::optional<std::uint64_t> before;
+};
+
 struct CommandAnswer {
   boost::json::value body;  // {command_id, events:[...], tree_size[, token]}
   bool replayed = false;    // 200 instead of 201
@@ -114,7 +126,12 @@ class Ledger {
                                             std::uint64_t from_version, std::size_t limit) const = 0;
   virtual Result<boost::json::value> Cells(const Caller& caller, const AsOf& as_of) const = 0;
   virtual Result<boost::json::value> Cell(const Caller& caller, std::string_view cell_id,
-                                          const AsOf& as_of) const = 0;
+                                          const AsOf& as_of, const CellPage& page) const = 0;
+  // The first page (CellPage{}).
+  Result<boost::json::value> Cell(const Caller& caller, std::string_view cell_id,
+                                  const AsOf& as_of) const {
+    return Cell(caller, cell_id, as_of, CellPage{});
+  }
   virtual Result<boost::json::value> Situations(const Caller& caller,
                                                 std::optional<std::string> cell,
                                                 const AsOf& as_of) const = 0;

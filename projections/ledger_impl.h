@@ -50,8 +50,9 @@ class LedgerImpl final : public Ledger {
   Result<boost::json::value> Stream(const Caller& caller, std::string_view stream,
                                     std::uint64_t from_version, std::size_t limit) const override;
   Result<boost::json::value> Cells(const Caller& caller, const AsOf& as_of) const override;
+  using Ledger::Cell;
   Result<boost::json::value> Cell(const Caller& caller, std::string_view cell_id,
-                                  const AsOf& as_of) const override;
+                                  const AsOf& as_of, const CellPage& page) const override;
   Result<boost::json::value> Situations(const Caller& caller, std::optional<std::string> cell,
                                         const AsOf& as_of) const override;
   Result<boost::json::value> Situation(const Caller& caller, std::string_view situation_id,

@@ -91,10 +91,10 @@ Result<boost::json::value> LedgerImpl::Cells(const Caller& caller, const AsOf& a
 }
 
 Result<boost::json::value> LedgerImpl::Cell(const Caller& caller, std::string_view cell_id,
-                                            const AsOf& as_of) const {
+                                            const AsOf& as_of, const CellPage& page) const {
   Result<StateView> view = ViewAt(as_of);
   if (!view) return Fail(view.error());
-  return CellView(view->scope(), caller, cell_id);
+  return CellView(view->scope(), caller, cell_id, page);
 }
 
 Result<boost::json::value> LedgerImpl::Situations(const Caller& caller, std::optional<std::string> cell,

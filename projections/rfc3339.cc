@@ -1,6 +1,5 @@
 #include "projections/rfc3339.h"
 
-#include <cstdio>
 
 namespace vigie::projections {
 namespace {
@@ -137,6 +136,9 @@ Result<std::int64_t> ParseRfc3339(std::string_view text) {
 }
 
 std::string FormatRfc3339(std::int64_t t_ns) {
+  // Hand-written digits, no printf: the read views format thousands of
+  // times per answer. The int64 ns range spans the years 1677..2262, so
+  // the year is always four digits.
   std::int64_t secs = t_ns / kNsPerSecond;
   std::int64_t frac = t_ns % kNsPerSecond;
   if (frac < 0) {
@@ -146,21 +148,38 @@ std::string FormatRfc3339(std::int64_t t_ns) {
   std::int64_t sod = secs % kSecondsPerDay;
   if (sod < 0) sod += kSecondsPerDay;
   const UtcDate d = CivilFromNs(t_ns);
-  char buf[48];
-  int n = std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d", d.year, d.month, d.day,
-                        static_cast<int>(sod / 3600), static_cast<int>(sod / 60 % 60),
-                        static_cast<int>(sod % 60));
-  std::string out(buf, static_cast<std::size_t>(n));
+  char buf[32];
+  auto two = [](char* at, unsigned v) {
+    at[0] = static_cast<char>('0' + v / 10);
+    at[1] = static_cast<char>('0' + v % 10);
+  };
+  const auto year = static_cast<unsigned>(d.year);
+  two(buf, year / 100);
+  two(buf + 2, year % 100);
+  buf[4] = '-';
+  two(buf + 5, d.month);
+  buf[7] = '-';
+  two(buf + 8, d.day);
+  buf[10] = 'T';
+  two(buf + 11, static_cast<unsigned>(sod / 3600));
+  buf[13] = ':';
+  two(buf + 14, static_cast<unsigned>(sod / 60 % 60));
+  buf[16] = ':';
+  two(buf + 17, static_cast<unsigned>(sod % 60));
+  std::size_t n = 19;
   if (frac != 0) {
-    char digits[16];
-    std::snprintf(digits, sizeof digits, "%09lld", static_cast<long long>(frac));
-    std::string f(digits);
-    while (!f.empty() && f.back() == '0') f.pop_back();
-    out += '.';
-    out += f;
+    buf[n++] = '.';
+    char digits[9];
+    for (int i = 8; i >= 0; --i) {
+      digits[i] = static_cast<char>('0' + frac % 10);
+      frac /= 10;
+    }
+    int last = 8;
+    while (digits[last] == '0') --last;  // frac != 0: some digit is not 0
+    for (int i = 0; i <= last; ++i) buf[n++] = digits[i];
   }
-  out += 'Z';
-  return out;
+  buf[n++] = 'Z';
+  return std::string(buf, n);
 }
 
 }  // namespace vigie::projections

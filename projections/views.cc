@@ -1,6 +1,9 @@
 #include "projections/views.h"
 
 #include <algorithm>
+#include <set>
+#include <utility>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -29,6 +32,11 @@ const typename Map::mapped_type* Find(const Map& map, std::string_view id) {
   auto it = map.find(std::string(id));
   return it == map.end() ? nullptr : &it->second;
 }
+
+std::uint64_t Position(const Meeting* m) { return m->scheduled.position; }
+std::uint64_t Position(const Decision* d) { return d->recorded.position; }
+std::uint64_t Position(const InformationItem* i) { return i->shared.position; }
+std::uint64_t Position(const Control* c) { return c->planned.position; }
 
 std::string_view SituationStatus(const Situation& s) {
   if (s.erased) return "erased";
@@ -213,40 +221,111 @@ json::object SituationCounts(const State& s, std::string_view cell_id) {
   return o;
 }
 
-json::object CellContents(const ViewScope& v, const Caller& caller, const Cell& cell) {
+// The newest items of one list (see CellPage): candidates are the items
+// of the cell created before page.before; they are popped newest first
+// from a heap (linear set-up, log n per item taken) and `visible` is asked
+// only of those popped, until limit + 1 are found. Sets *next to the
+// position of the oldest item shown when a further visible item exists.
+template <typename T, typename Visible>
+std::vector<const T*> NewestVisible(std::vector<std::pair<std::uint64_t, const T*>> candidates,
+                                    const CellPage& page, Visible visible, json::value* next) {
+  std::vector<const T*> out;
+  const std::size_t limit = std::clamp<std::size_t>(page.limit, 1, kCellPageLimitMax);
+  auto older = [](const auto& a, const auto& b) { return a.first < b.first; };
+  std::make_heap(candidates.begin(), candidates.end(), older);
+  *next = nullptr;
+  while (!candidates.empty()) {
+    std::pop_heap(candidates.begin(), candidates.end(), older);
+    const T* item = candidates.back().second;
+    candidates.pop_back();
+    if (!visible(*item)) continue;
+    if (out.size() == limit) {
+      *next = Position(out.back());
+      break;
+    }
+    out.push_back(item);
+  }
+  return out;
+}
+
+template <typename Map, typename PositionOf>
+auto CellCandidates(const Map& map, std::string_view cell_id, const CellPage& page,
+                    PositionOf position_of) {
+  std::vector<std::pair<std::uint64_t, const typename Map::mapped_type*>> out;
+  for (const auto& [id, item] : map) {
+    if (item.cell_id != cell_id) continue;
+    const std::uint64_t position = position_of(item);
+    if (page.before && position >= *page.before) continue;
+    out.emplace_back(position, &item);
+  }
+  return out;
+}
+
+json::object CellContents(const ViewScope& v, const Caller& caller, const Cell& cell,
+                          const CellPage& page) {
   const State& s = v.shown;
   json::object o = Composition(v, cell);
   o["membership_history"] = MembershipHistory(v, cell);
+  json::object pages;
+  auto page_of = [&](std::string_view list, json::value next) {
+    json::object p;
+    p["next"] = std::move(next);
+    pages[list] = std::move(p);
+  };
+
+  json::value next;
+  auto meeting_list = NewestVisible(
+      CellCandidates(s.meetings, cell.id, page, [](const Meeting& m) { return m.scheduled.position; }),
+      page, [](const Meeting&) { return true; }, &next);
   json::array meetings;
-  for (const auto& [id, m] : s.meetings) {
-    if (m.cell_id == cell.id) meetings.push_back(MeetingJson(v, m));
-  }
+  meetings.reserve(meeting_list.size());
+  for (const Meeting* m : meeting_list) meetings.push_back(MeetingJson(v, *m));
   o["meetings"] = std::move(meetings);
+  page_of("meetings", std::move(next));
+
+  auto decision_list = NewestVisible(
+      CellCandidates(s.decisions, cell.id, page, [](const Decision& d) { return d.recorded.position; }),
+      page,
+      [&](const Decision& d) {
+        return d.situation_id.empty() || CanSeeSituation(v.now, caller, d.situation_id);
+      },
+      &next);
   json::array decisions;
-  for (const auto& [id, d] : s.decisions) {
-    if (d.cell_id != cell.id) continue;
-    if (!d.situation_id.empty() && !CanSeeSituation(v.now, caller, d.situation_id)) continue;
-    decisions.push_back(DecisionJson(v, d));
-  }
+  decisions.reserve(decision_list.size());
+  for (const Decision* d : decision_list) decisions.push_back(DecisionJson(v, *d));
   o["decisions"] = std::move(decisions);
+  page_of("decisions", std::move(next));
+
+  auto information_list = NewestVisible(
+      CellCandidates(s.information, cell.id, page,
+                     [](const InformationItem& i) { return i.shared.position; }),
+      page, [&](const InformationItem& i) { return CanSeeInformation(v.now, caller, i); }, &next);
   json::array information;
+  information.reserve(information_list.size());
   std::set<std::string> analysis_ids;
-  for (const auto& [id, item] : s.information) {
-    if (item.cell_id != cell.id || !CanSeeInformation(v.now, caller, item)) continue;
-    std::vector<std::string> visible = VisibleAnalyses(v, caller, item);
+  for (const InformationItem* item : information_list) {
+    std::vector<std::string> visible = VisibleAnalyses(v, caller, *item);
     analysis_ids.insert(visible.begin(), visible.end());
-    information.push_back(InformationJson(v, caller, item, visible));
+    information.push_back(InformationJson(v, caller, *item, visible));
   }
   o["information"] = std::move(information);
+  page_of("information", std::move(next));
   json::array analyses;
+  analyses.reserve(analysis_ids.size());
   for (const std::string& a : analysis_ids) analyses.push_back(AnalysisJson(s.analyses.at(a)));
   o["analyses"] = std::move(analyses);
+
+  auto control_list = NewestVisible(
+      CellCandidates(s.controls, cell.id, page, [](const Control& c) { return c.planned.position; }),
+      page, [](const Control&) { return true; }, &next);
   json::array controls;
-  for (const auto& [id, c] : s.controls) {
-    if (c.cell_id == cell.id) controls.push_back(ControlJson(v, c));
-  }
+  controls.reserve(control_list.size());
+  for (const Control* c : control_list) controls.push_back(ControlJson(v, *c));
   o["controls"] = std::move(controls);
+  page_of("controls", std::move(next));
+
   o["situations"] = SituationCounts(s, cell.id);
+  o["pages"] = std::move(pages);
   return o;
 }
 
@@ -275,7 +354,8 @@ Result<json::value> CellListView(const ViewScope& v, const Caller& caller) {
   return json::value(std::move(body));
 }
 
-Result<json::value> CellView(const ViewScope& v, const Caller& caller, std::string_view cell_id) {
+Result<json::value> CellView(const ViewScope& v, const Caller& caller, std::string_view cell_id,
+                             const CellPage& page) {
   const bool admin = caller.Has("admin");
   if (!admin && !WorksInCells(caller)) {
     return Fail(PermissionDenied("cell views are for the partnership's cells and referent"));
@@ -284,7 +364,7 @@ Result<json::value> CellView(const ViewScope& v, const Caller& caller, std::stri
   if (!cell || !v.now.cells.contains(std::string(cell_id))) return Fail(CellNotFound());
   json::object body;
   if (CanSeeCell(v.now, caller, cell_id)) {
-    body = CellContents(v, caller, *cell);
+    body = CellContents(v, caller, *cell, page);
   } else if (admin) {
     // The administrator sets cells up; their contents are not theirs to read.
     body = Composition(v, *cell);

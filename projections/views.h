@@ -51,9 +51,12 @@ Result<boost::json::value> CellListView(const ViewScope& scope, const Caller& ca
 // One cell: composition and membership history, meetings, decisions,
 // information items the caller may see (with the analyses of those items),
 // controls and situation counts. For the administrator, the composition
-// only.
+// only. The four growing lists are paged (CellPage, ledger.h): newest
+// first, and `pages: {meetings|decisions|information|controls: {next}}`
+// gives the `before` of each list's next page, null after the last one.
+// `analyses` are those of the information items shown.
 Result<boost::json::value> CellView(const ViewScope& scope, const Caller& caller,
-                                    std::string_view cell_id);
+                                    std::string_view cell_id, const CellPage& page = {});
 
 // {as_of_position, situations: [...]}: the situations the caller may see,
 // optionally of one cell; no personal field.

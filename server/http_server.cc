@@ -33,6 +33,8 @@ RouterOptions RouterOptionsOf(const HttpServerOptions& options) {
   RouterOptions router;
   router.json.bytes_max = options.body_bytes_max;
   router.json.depth_max = options.json_depth_max;
+  router.response_cache_bytes = options.response_cache_bytes;
+  router.response_cache_max_age = options.response_cache_max_age;
   return router;
 }
 

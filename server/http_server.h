@@ -67,6 +67,11 @@ struct HttpServerOptions {
   std::chrono::milliseconds sse_heartbeat{15'000};
   std::size_t sse_page_events = 100;
 
+  // Serialised answers of the current read views reused while the log does
+  // not grow (response_cache.h); 0 turns the cache off.
+  std::size_t response_cache_bytes = 64 * 1024 * 1024;
+  std::chrono::milliseconds response_cache_max_age{1000};
+
   LogFormat log_format = LogFormat::kText;
   // Null: a logger "vigie.http" on stderr ("%v" pattern for JSON lines).
   std::shared_ptr<spdlog::logger> logger;

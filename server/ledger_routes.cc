@@ -111,11 +111,15 @@ Response Router::GetCells(Call& call) const {
 Response Router::GetCell(Call& call) const {
   auto id = PathId(call, 0, "id");
   if (!id) return std::move(id.error());
-  auto query = QueryParams::Parse(call.query, {"as_of"});
+  auto query = QueryParams::Parse(call.query, {"as_of", "limit", "before"});
   if (!query) return std::move(query.error());
   auto as_of = query->AsOf();
   if (!as_of) return std::move(as_of.error());
-  return Answer(ledger_.Cell(call.caller, *id, *as_of));
+  auto limit = query->Limit();
+  if (!limit) return std::move(limit.error());
+  auto before = query->Uint("before", 0, kUint64Max);
+  if (!before) return std::move(before.error());
+  return Answer(ledger_.Cell(call.caller, *id, *as_of, projections::CellPage{*limit, *before}));
 }
 
 Response Router::GetSituations(Call& call) const {

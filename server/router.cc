@@ -136,12 +136,12 @@ std::span<const Router::Route> Router::Table() {
       {{"GET", "/v1/events", Kind::kBlocking, true}, &Router::GetEvents},
       {{"GET", "/v1/streams/{stream}", Kind::kBlocking, true}, &Router::GetStream},
       {{"GET", "/v1/subscribe", Kind::kEventStream, true}, &Router::GetSubscribe},
-      {{"GET", "/v1/cells", Kind::kBlocking, true}, &Router::GetCells},
-      {{"GET", "/v1/cells/{id}", Kind::kBlocking, true}, &Router::GetCell},
-      {{"GET", "/v1/situations", Kind::kBlocking, true}, &Router::GetSituations},
+      {{"GET", "/v1/cells", Kind::kBlocking, true}, &Router::GetCells, true},
+      {{"GET", "/v1/cells/{id}", Kind::kBlocking, true}, &Router::GetCell, true},
+      {{"GET", "/v1/situations", Kind::kBlocking, true}, &Router::GetSituations, true},
       {{"GET", "/v1/situations/{id}", Kind::kBlocking, true}, &Router::GetSituation},
-      {{"GET", "/v1/dashboard", Kind::kBlocking, true}, &Router::GetDashboard},
-      {{"GET", "/v1/plan", Kind::kBlocking, true}, &Router::GetPlan},
+      {{"GET", "/v1/dashboard", Kind::kBlocking, true}, &Router::GetDashboard, true},
+      {{"GET", "/v1/plan", Kind::kBlocking, true}, &Router::GetPlan, true},
       {{"GET", "/v1/evaluations/{year}", Kind::kBlocking, true}, &Router::GetEvaluation},
       {{"GET", "/v1/audit/checkpoint", Kind::kBlocking, true}, &Router::GetCheckpoint},
       {{"GET", "/v1/audit/verifier-key", Kind::kBlocking, true}, &Router::GetVerifierKey},
@@ -163,7 +163,11 @@ std::span<const RouteInfo> Router::Routes() {
 
 Router::Router(projections::Ledger& ledger, eventstore::EventStore& store, Metrics& metrics,
                RouterOptions options)
-    : ledger_(ledger), store_(store), metrics_(metrics), options_(options) {}
+    : ledger_(ledger),
+      store_(store),
+      metrics_(metrics),
+      options_(options),
+      cache_(options.response_cache_bytes, options.response_cache_max_age) {}
 
 const RouteInfo* Router::Match(std::string_view method, std::string_view target) const {
   auto segments = Segments(PathOf(target));
@@ -215,7 +219,21 @@ Response Router::Dispatch(const Request& request) const {
         call.caller = std::move(*caller);
         person_id = call.caller.person_id;
       }
-      return (this->*route.handler)(call);
+      if (!route.cacheable || !cache_.enabled()) return (this->*route.handler)(call);
+      // Read before the answer is made: the view then reflects at least
+      // this size, so the answer is right for any request at this size.
+      const std::uint64_t size = store_.Size();
+      if (std::optional<std::string> body = cache_.Find(person_id, request.target, size)) {
+        Response cached;
+        cached.content_type = "application/json";
+        cached.body = std::move(*body);
+        return cached;
+      }
+      Response answer = (this->*route.handler)(call);
+      if (answer.status == 200 && answer.headers.empty()) {
+        cache_.Store(person_id, request.target, size, answer.body);
+      }
+      return answer;
     }();
     response.route = route.info.pattern;
     if (route.info.needs_token) NoteDenial(response, person_id);

@@ -18,6 +18,7 @@
 // Ownership: the ledger, the store and the metrics are borrowed and must
 // outlive the router. Thread safety: Handle may be called concurrently
 // (the router itself is immutable after construction).
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -31,6 +32,7 @@
 #include "server/json_body.h"
 #include "server/metrics.h"
 #include "server/query_params.h"
+#include "server/response_cache.h"
 
 namespace vigie::server {
 
@@ -51,6 +53,11 @@ struct RouterOptions {
   JsonBodyLimits json;  // json.bytes_max also bounds every request body
   std::size_t purpose_bytes_max = kTextParamBytesMax;
   std::size_t bearer_token_bytes_max = 512;
+  // Serialised answers of the current read views (cells, a cell,
+  // situations list, dashboard, plan) kept per person and target while the
+  // log does not grow (response_cache.h). 0: no cache.
+  std::size_t response_cache_bytes = 0;
+  std::chrono::milliseconds response_cache_max_age{1000};
 };
 
 // A validated subscription request: who, and the first position to send.
@@ -125,6 +132,7 @@ class Router {
   eventstore::EventStore& store_;
   Metrics& metrics_;
   const RouterOptions options_;
+  mutable ResponseCache cache_;
 };
 
 }  // namespace vigie::server

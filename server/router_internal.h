@@ -24,6 +24,9 @@ struct Router::Call {
 struct Router::Route {
   RouteInfo info;
   Response (Router::*handler)(Call&) const;
+  // A current read view whose 200 answers may be reused (response_cache.h):
+  // no side effect, no consultation recorded, nothing signed.
+  bool cacheable = false;
 };
 
 Response JsonResponse(int status, const boost::json::value& body);

@@ -158,11 +158,13 @@ Result<json::value> FakeLedger::Cells(const Caller&, const projections::AsOf& as
 }
 
 Result<json::value> FakeLedger::Cell(const Caller&, std::string_view cell_id,
-                                     const projections::AsOf& as_of) const {
+                                     const projections::AsOf& as_of,
+                                     const projections::CellPage& page) const {
   Record([&](LastCall& last) {
     last.method = "Cell";
     last.id = cell_id;
     last.as_of = as_of;
+    last.cell_page = page;
   });
   if (cell_id != "gltd-centre") return Fail(NotFound("no such cell"));
   return json::object{{"cell_id", cell_id}, {"as_of_position", 0}};

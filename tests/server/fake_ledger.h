@@ -29,6 +29,7 @@ struct LastCall {
   std::string id;
   std::uint64_t from = 0;
   std::size_t limit = 0;
+  projections::CellPage cell_page;
   projections::DashboardQuery dashboard;
   projections::AccessLogQuery access;
   int year = 0;
@@ -61,8 +62,10 @@ class FakeLedger : public projections::Ledger {
   Result<boost::json::value> Stream(const projections::Caller& caller, std::string_view stream,
                                     std::uint64_t from_version, std::size_t limit) const override;
   Result<boost::json::value> Cells(const projections::Caller& caller, const projections::AsOf& as_of) const override;
+  using projections::Ledger::Cell;
   Result<boost::json::value> Cell(const projections::Caller& caller, std::string_view cell_id,
-                                  const projections::AsOf& as_of) const override;
+                                  const projections::AsOf& as_of,
+                                  const projections::CellPage& page) const override;
   Result<boost::json::value> Situations(const projections::Caller& caller, std::optional<std::string> cell,
                                         const projections::AsOf& as_of) const override;
   Result<boost::json::value> Situation(const projections::Caller& caller, std::string_view situation_id,

@@ -57,7 +57,11 @@ TEST_F(HostileInputTest, QueryTricksAreRefusedNamingTheParameter) {
                         Case{"/v1/events?from=18446744073709551616", "from"},
                         Case{"/v1/events?FROM=1", "FROM"}, Case{"/v1/events?from=", "from"},
                         Case{"/v1/events?&", ""}, Case{"/v1/cells?as_of=-1", "as_of"},
-                        Case{"/v1/cells?as_of=1e9", "as_of"}}) {
+                        Case{"/v1/cells?as_of=1e9", "as_of"},
+                        Case{"/v1/cells/cp?limit=1e3", "limit"},
+                        Case{"/v1/cells/cp?limit=99999999999999999999999", "limit"},
+                        Case{"/v1/cells/cp?limit=%00", "limit"}, Case{"/v1/cells/cp?before=%FF", "before"},
+                        Case{"/v1/cells/cp?before=+1", "before"}, Case{"/v1/cells/cp?before=01", "before"}}) {
     Response response = Refused(Get(c.target, kAuditorToken), 400);
     auto body = Json(response).as_object();
     if (!c.parameter.empty()) {

@@ -286,6 +286,34 @@ TEST_F(RouterEndpointTest, CellById) {
   ExpectProblem(Handle(Get("/v1/cells/other", kMemberToken)), 404);
 }
 
+TEST_F(RouterEndpointTest, CellViewIsPagedByLimitAndBefore) {
+  EXPECT_EQ(Handle(Get("/v1/cells/gltd-centre", kMemberToken)).status, 200);
+  EXPECT_EQ(ledger_.last().cell_page.limit, projections::kCellPageLimitDefault);
+  EXPECT_FALSE(ledger_.last().cell_page.before);
+  EXPECT_EQ(Handle(Get("/v1/cells/gltd-centre?limit=1000&before=42", kMemberToken)).status, 200);
+  EXPECT_EQ(ledger_.last().cell_page.limit, 1000u);
+  EXPECT_EQ(ledger_.last().cell_page.before, 42u);
+  EXPECT_EQ(Handle(Get("/v1/cells/gltd-centre?limit=1&before=0", kMemberToken)).status, 200);
+  EXPECT_EQ(ledger_.last().cell_page.limit, 1u);
+  EXPECT_EQ(ledger_.last().cell_page.before, 0u);
+}
+
+TEST_F(RouterEndpointTest, CellViewPageParametersAreBounded) {
+  const int calls = ledger_.calls();
+  for (const char* bad : {"limit=0", "limit=1001", "limit=-1", "limit=ten", "limit=", "limit=1&limit=2"}) {
+    auto body = ExpectProblem(Handle(Get(std::string("/v1/cells/gltd-centre?") + bad, kMemberToken)), 400);
+    EXPECT_EQ(body.at("parameter").as_string(), "limit") << bad;
+  }
+  for (const char* bad : {"before=-1", "before=1.5", "before=18446744073709551616", "before=0x10"}) {
+    auto body = ExpectProblem(Handle(Get(std::string("/v1/cells/gltd-centre?") + bad, kMemberToken)), 400);
+    EXPECT_EQ(body.at("parameter").as_string(), "before") << bad;
+  }
+  // The other lists take no paging parameter.
+  EXPECT_EQ(ExpectProblem(Handle(Get("/v1/cells?limit=5", kMemberToken)), 400).at("parameter").as_string(),
+            "limit");
+  EXPECT_EQ(ledger_.calls(), calls);
+}
+
 TEST_F(RouterEndpointTest, CellIdIsChecked) {
   auto body = ExpectProblem(Handle(Get("/v1/cells/GLTD", kMemberToken)), 400);
   EXPECT_EQ(body.at("parameter").as_string(), "id");
