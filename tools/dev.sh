@@ -3,7 +3,10 @@
 #   tools/dev.sh run    install what is missing, build, start the server on
 #                       ./vigie-data with the demo year loaded
 #   tools/dev.sh test   install what is missing, build, run every test (ctest)
-# Also: tools/dev.sh build | bench [--smoke]
+# Also: tools/dev.sh build | bench [--smoke] [--full] [--json FILE]
+#   bench: every figure of issue 6 in one run (vigie-bench, which also runs
+#   vigie-bench-projections and tools/bench/http_bench.sh), one table with
+#   ratios and targets met/MISSED; installs postgresql-15, wrk, jq, curl.
 # Idempotent and non-interactive: packages already there are not reinstalled,
 # the build is incremental, an existing data directory is reused.
 set -euo pipefail
@@ -45,7 +48,8 @@ case "$cmd" in
     build
     ;;
   test)
-    install_missing
+    # wrk, jq, curl: bench_smoke's HTTP part (skipped, saying so, without).
+    install_missing wrk jq curl
     build
     ctest --test-dir "$BUILD_DIR" --output-on-failure -j"$(nproc)" --timeout 900 "$@"
     ;;
@@ -54,19 +58,17 @@ case "$cmd" in
     build
     vigie="$BUILD_DIR/tools/vigie"
     if [ ! -d "$DATA_DIR/store" ]; then
-      mkdir -p "$DATA_DIR"
-      # The admin token is shown once; keep it beside the data for the demo.
-      "$vigie" init --data "$DATA_DIR" --origin "vigie.demo/montreynaud" > "$DATA_DIR.credentials.json"
-      chmod 600 "$DATA_DIR.credentials.json"
-      "$vigie" demo --data "$DATA_DIR" >> "$DATA_DIR.demo-tokens.txt"
-      chmod 600 "$DATA_DIR.demo-tokens.txt"
+      # `vigie demo` creates the store and loads the year; the tokens it
+      # prints (shown once) are kept beside the data, readable by you only.
+      (umask 077 && "$vigie" demo --data "$DATA_DIR" > "$DATA_DIR.demo-tokens.tsv.tmp")
+      mv "$DATA_DIR.demo-tokens.tsv.tmp" "$DATA_DIR.demo-tokens.tsv"
     fi
-    echo "Credentials: $DATA_DIR.credentials.json (admin) and $DATA_DIR.demo-tokens.txt (demo people)"
+    echo "Tokens of the demo's people (administrator, référent, partners, auditor): $DATA_DIR.demo-tokens.tsv"
     echo "Yearly report: $vigie report --data $DATA_DIR --year 2013 --format html > rapport-2013.html"
     exec "$vigie" serve --data "$DATA_DIR" --listen "$LISTEN" "$@"
     ;;
   bench)
-    install_missing postgresql-15 wrk
+    install_missing postgresql-15 wrk jq curl
     build
     exec "$BUILD_DIR/tools/bench/vigie-bench" "$@"
     ;;

@@ -10,10 +10,17 @@
 //       VerifyStore over the same records (verify target >= 0.7x), and the
 //       SHA-256 rate of the leaf hashes;
 //   (d) PostgreSQL with the same events, 1, 8 and 32 clients, one durable
-//       INSERT per transaction (Vigie / PostgreSQL target >= 10x).
+//       INSERT per transaction (Vigie / PostgreSQL target >= 10x);
+//   (e) vigie-bench-projections, run beside: full projection rebuild
+//       against a raw scan (target >= 0.7x), the yearly evaluation as of
+//       the end of 1 M events (10 M with --full), with and without
+//       snapshots (target < 300 ms at 10 M);
+//   (f) tools/bench/http_bench.sh (wrk, 64 connections): HTTP commands
+//       (target >= 30k/s) and reads, p50/p99 (target p99 < 5 ms near 20k/s).
 // (a), (b) and (d) run interleaved, in rounds (write_comparison.h).
 //
-//   vigie-bench [--smoke] [--json PATH] [--dir DIR] [--seconds S] [--records N]
+//   vigie-bench [--smoke] [--full] [--json PATH] [--dir DIR] [--seconds S] [--records N]
+//               [--no-projections] [--no-http]
 //
 // Everything runs in a fresh directory under DIR (default $TMPDIR or /tmp),
 // removed at the end: put DIR on the disk to measure. Progress goes to
@@ -41,6 +48,7 @@
 #include "tools/bench/bench_plan.h"
 #include "tools/bench/bench_report.h"
 #include "tools/bench/read_comparison.h"
+#include "tools/bench/subprocess_parts.h"
 #include "tools/bench/write_comparison.h"
 
 namespace vigie::bench {
@@ -104,6 +112,10 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(0.05, 600.0));
   app.add_option("--records", records, "events in the store that is scanned and verified (default 1000000)")
       ->check(CLI::Range(std::uint64_t{1000}, std::uint64_t{100'000'000}));
+  bool full = false, no_projections = false, no_http = false;
+  app.add_flag("--full", full, "(e) also at 10 M events (skipped, saying so, without the memory)");
+  app.add_flag("--no-projections", no_projections, "skip (e), vigie-bench-projections");
+  app.add_flag("--no-http", no_http, "skip (f), http_bench.sh");
   CLI11_PARSE(app, argc, argv);
 
   BenchPlan plan = smoke ? SmokePlan() : FullPlan();
@@ -120,6 +132,16 @@ int Main(int argc, char** argv) {
   BenchReport report;
   Status status = CompareWrites(plan, work->path(), &report, &context);
   if (status.ok()) status = CompareReads(plan, work->path(), &report);
+  SubprocessPlan sub;
+  std::error_code ec;
+  sub.bin_dir = fs::read_symlink("/proc/self/exe", ec).parent_path().string();
+  sub.source_dir = VIGIE_SOURCE_DIR;
+  sub.work_dir = work->path();
+  sub.full = full;
+  sub.projections = !no_projections;
+  sub.http = !no_http;
+  if (status.ok()) status = RunProjectionPart(plan, sub, &report);
+  if (status.ok()) status = RunHttpPart(plan, sub, &report);
 
   std::cout << "vigie-bench (" << (plan.smoke ? "smoke" : "full") << ") in " << work->path() << ", "
             << std::thread::hardware_concurrency() << " hardware threads\n\n";

@@ -53,6 +53,12 @@ void BenchReport::AddRatio(std::string label, std::string numerator, std::string
   ratios_.push_back({std::move(label), std::move(numerator), std::move(denominator), target, n->value / d->value});
 }
 
+void BenchReport::AddBound(std::string label, std::string measurement, double limit, bool upper) {
+  const Measurement* m = Find(measurement);
+  if (!m) return;
+  bounds_.push_back({std::move(label), std::move(measurement), limit, upper, m->value, m->unit});
+}
+
 void BenchReport::Print(std::ostream& out) const {
   out << Padded("part", 6) << Padded("measurement", 48) << LeftPadded("value", 14) << "  " << Padded("unit", 12)
       << "note\n";
@@ -66,11 +72,19 @@ void BenchReport::Print(std::ostream& out) const {
         << Padded(r.target ? ">= " + Times(*r.target) : "", 10) << (r.target ? (r.Meets() ? "met" : "MISSED") : "")
         << "\n";
   }
+  if (!bounds_.empty()) {
+    out << "\n" << Padded("target", 54) << LeftPadded("value", 14) << "  " << Padded("limit", 22) << "\n";
+    for (const Bound& b : bounds_) {
+      out << Padded(b.label, 54) << LeftPadded(Readable(b.value), 14) << "  "
+          << Padded((b.upper ? "< " : ">= ") + Readable(b.limit) + " " + b.unit, 22) << (b.Meets() ? "met" : "MISSED")
+          << "\n";
+    }
+  }
   for (const auto& [part, why] : skipped_) out << "\n(" << part << ") skipped: " << why << "\n";
 }
 
 Status BenchReport::WriteJson(const std::string& path, boost::json::object context) const {
-  boost::json::array measurements, ratios, skipped;
+  boost::json::array measurements, ratios, bounds, skipped;
   for (const Measurement& m : measurements_) {
     measurements.push_back({{"id", m.id}, {"part", m.part}, {"label", m.label}, {"value", m.value},
                             {"unit", m.unit}, {"note", m.note}});
@@ -84,9 +98,15 @@ Status BenchReport::WriteJson(const std::string& path, boost::json::object conte
     }
     ratios.push_back(std::move(o));
   }
+  for (const Bound& b : bounds_) {
+    bounds.push_back({{"label", b.label}, {"measurement", b.measurement}, {"limit", b.limit},
+                      {"kind", b.upper ? "below" : "at_least"}, {"value", b.value}, {"unit", b.unit},
+                      {"met", b.Meets()}});
+  }
   for (const auto& [part, why] : skipped_) skipped.push_back({{"part", part}, {"why", why}});
   context["measurements"] = std::move(measurements);
   context["ratios"] = std::move(ratios);
+  context["targets"] = std::move(bounds);
   context["skipped"] = std::move(skipped);
   std::ofstream file(path, std::ios::trunc);
   file << boost::json::serialize(context) << "\n";

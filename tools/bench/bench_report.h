@@ -32,6 +32,17 @@ struct Ratio {
   bool Meets() const { return !target || value >= *target; }
 };
 
+// A target on one measurement rather than a ratio: "< 300 ms", ">= 30k/s".
+struct Bound {
+  std::string label;
+  std::string measurement;  // id
+  double limit = 0;
+  bool upper = true;        // value must be below limit (else at least limit)
+  double value = 0;
+  std::string unit;
+  bool Meets() const { return upper ? value < limit : value >= limit; }
+};
+
 class BenchReport {
  public:
   void Add(Measurement m) { measurements_.push_back(std::move(m)); }
@@ -39,6 +50,8 @@ class BenchReport {
   // (a skipped part).
   void AddRatio(std::string label, std::string numerator, std::string denominator,
                 std::optional<double> target = std::nullopt);
+  // Ignored if the measurement is missing (a skipped part).
+  void AddBound(std::string label, std::string measurement, double limit, bool upper);
   void Skip(std::string part, std::string why) { skipped_.push_back({std::move(part), std::move(why)}); }
 
   void Print(std::ostream& out) const;
@@ -50,6 +63,7 @@ class BenchReport {
 
   std::vector<Measurement> measurements_;
   std::vector<Ratio> ratios_;
+  std::vector<Bound> bounds_;
   std::vector<std::pair<std::string, std::string>> skipped_;  // part, why
 };
 

@@ -31,33 +31,10 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 [ -x "$VIGIE" ] || { echo "no vigie binary at $VIGIE" >&2; exit 2; }
 
 OUT=$(mktemp -d /tmp/vigie-http-bench-XXXXXX)
-DATA=$OUT/data
-SERVER_PID=
-cleanup() { [ -n "$SERVER_PID" ] && kill -TERM "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; true; }
-trap cleanup EXIT
-
-ADMIN=$("$VIGIE" init --data "$DATA" --origin vigie.bench/http | jq -r .admin_token)
-"$VIGIE" serve --data "$DATA" --listen 127.0.0.1:0 --log-format json 2>"$OUT/serve.log" &
-SERVER_PID=$!
-PORT=
-for _ in $(seq 1 300); do
-  PORT=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$OUT/serve.log" | head -1 | sed 's/.*://') || true
-  [ -n "$PORT" ] && break
-  sleep 0.1
-done
-[ -n "$PORT" ] || { echo "vigie serve did not start:" >&2; cat "$OUT/serve.log" >&2; exit 1; }
-BASE=http://127.0.0.1:$PORT
-
-post() {  # post TOKEN COMMAND BODY -> answer body; fails unless 2xx
-  curl -sf -X POST -H "Authorization: Bearer $1" -H 'Content-Type: application/json' \
-    --data "$3" "$BASE/v1/commands/$2"
-}
-post "$ADMIN" configure-territory '{"name":"ZSP","kind":"zsp","communes":["Saint-Étienne"],"neighbourhoods":["Montreynaud"],"population":12000,"population_year":2010}' >/dev/null
-post "$ADMIN" register-partner '{"partner_id":"ddsp","name":"DDSP","kind":"state_security"}' >/dev/null
-post "$ADMIN" register-partner '{"partner_id":"ville","name":"Ville","kind":"local_authority"}' >/dev/null
-post "$ADMIN" register-partner '{"partner_id":"bailleur","name":"Bailleur","kind":"social_landlord"}' >/dev/null
-post "$ADMIN" create-cell '{"cell_id":"cp","name":"Cellule partenariale","kind":"partnership","chairs":[],"members":["ddsp","ville","bailleur"],"confidential":true}' >/dev/null
-MEMBER=$(post "$ADMIN" enroll-person '{"person_id":"m-ville","partner_id":"ville","display_name":"Membre","roles":["member"]}' | jq -r .token)
+# shellcheck source=tools/bench/serve_lib.sh
+. "$(dirname "$0")/serve_lib.sh"
+trap serve_stop EXIT
+serve_start "$VIGIE" vigie.bench/http
 for i in $(seq 1 200); do
   post "$MEMBER" share-information "{\"info_id\":\"seed-$i\",\"cell_id\":\"cp\",\"topic\":\"vols\",\"neighbourhood\":\"Montreynaud\",\"summary\":\"Information $i\",\"sensitivity\":\"public\"}" >/dev/null
 done
