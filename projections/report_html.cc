@@ -134,7 +134,8 @@ th,td{border:1px solid #ccc;padding:.25rem .5rem;text-align:left;vertical-align:
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 caption{text-align:left;font-weight:bold;padding:.3rem 0}
 .scroll{overflow-x:auto}
-.chart{width:100%;max-width:720px;height:auto;display:block;margin:.5rem 0 1.2rem}
+figure{margin:1rem 0 1.2rem}figcaption{font-weight:bold;font-size:.95rem}
+.chart{width:100%;max-width:720px;height:auto;display:block;margin:.3rem 0 0}
 .note{color:#555;font-size:.88rem}
 .qual{border-left:4px solid #E69F00;padding-left:.8rem}
 pre{background:#f4f4f4;padding:.7rem;overflow-x:auto;font-size:.85rem}
@@ -213,29 +214,29 @@ std::string MonthlyCharts(const json::object& statistics) {
     for (const json::object* d : derived) s.values.push_back(NumberAt(*d, key));
     return s;
   };
+  // Each chart under a visible caption (its SVG <title> is only a tooltip).
   std::string h = "<h3>Activité mensuelle</h3>";
-  h += RenderBarChart({"Informations partagées et analysées par mois", months,
-                       {series("information_shared", "partagées"),
-                        series("information_analysed", "analysées")}});
-  h += RenderBarChart({"Contrôles coordonnés par mois", months,
-                       {series("controls_planned", "programmés"),
-                        series("controls_executed", "réalisés"),
-                        series("controls_cancelled", "annulés")}});
-  h += RenderBarChart({"Résultats des contrôles par mois", months,
-                       {series("persons_controlled", "personnes contrôlées"),
-                        series("offences_found", "infractions"), series("seizures", "saisies"),
-                        series("administrative_closures", "fermetures"),
-                        series("fines", "amendes")}});
-  h += RenderBarChart({"Situations individuelles par mois", months,
-                       {series("situations_opened", "ouvertes"),
-                        series("situations_closed", "clôturées"),
-                        series("situations_active", "suivies en fin de mois")}});
-  h += RenderBarChart({"Réunions tenues par mois", months,
-                       {series("meetings_held", "réunions"),
-                        series("emergency_meetings_held", "dont urgence")}});
-  Chart attendance{"Taux de présence des partenaires par mois", months,
-                   {series("attendance_rate", "taux de présence")}, true};
-  h += RenderLineChart(attendance);
+  auto figure = [&h](const Chart& chart, bool line = false) {
+    h += "<figure><figcaption>" + E(chart.title) + "</figcaption>";
+    h += line ? RenderLineChart(chart) : RenderBarChart(chart);
+    h += "</figure>";
+  };
+  figure({"Informations partagées et analysées par mois", months,
+          {series("information_shared", "partagées"), series("information_analysed", "analysées")}});
+  figure({"Contrôles coordonnés par mois", months,
+          {series("controls_planned", "programmés"), series("controls_executed", "réalisés"),
+           series("controls_cancelled", "annulés")}});
+  figure({"Résultats des contrôles par mois", months,
+          {series("persons_controlled", "personnes contrôlées"), series("offences_found", "infractions"),
+           series("seizures", "saisies"), series("administrative_closures", "fermetures"),
+           series("fines", "amendes")}});
+  figure({"Situations individuelles par mois", months,
+          {series("situations_opened", "ouvertes"), series("situations_closed", "clôturées"),
+           series("situations_active", "suivies en fin de mois")}});
+  figure({"Réunions tenues par mois", months,
+          {series("meetings_held", "réunions"), series("emergency_meetings_held", "dont urgence")}});
+  figure({"Taux de présence des partenaires par mois", months, {series("attendance_rate", "taux de présence")}, true},
+         /*line=*/true);
   h += "<p class=\"note\">Un mois sans réunion n'a pas de taux de présence : la courbe "
        "s'interrompt.</p>";
 

@@ -86,6 +86,12 @@ TEST_F(ReportHtmlTest, SelfContained) {
   EXPECT_GE(Count(*html_, "<svg"), 6u);  // information, controls, outcomes, situations, meetings, attendance
 }
 
+TEST_F(ReportHtmlTest, EveryChartHasAVisibleCaption) {
+  EXPECT_EQ(Count(*html_, "<figure><figcaption>"), Count(*html_, "<svg"));
+  EXPECT_NE(html_->find("<figcaption>Contrôles coordonnés par mois</figcaption>"), std::string::npos);
+  EXPECT_NE(html_->find("<figcaption>Taux de présence des partenaires par mois</figcaption>"), std::string::npos);
+}
+
 TEST_F(ReportHtmlTest, CarriesTheKeyNumbers) {
   EXPECT_NE(html_->find("data-key=\"information_shared\">8<"), std::string::npos);
   EXPECT_NE(html_->find("data-key=\"persons_controlled\">40<"), std::string::npos);
