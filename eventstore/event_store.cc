@@ -17,6 +17,11 @@
 // is nothing to overlap with the fsync, so the writer writes that batch
 // with sync itself and publishes and answers it (the syncer, idle, cannot
 // be publishing an earlier batch), sparing a thread hand-over per command.
+// And a blocking Append that finds the writer idle and nothing queued takes
+// the writer role itself (writing_, under queue_mu_, which the writer
+// thread takes too, so one thread writes at a time, in queue order): a lone
+// appender's command then goes from its thread to the disk and back without
+// waking another thread.
 // The writer also keeps the heads it wrote in memory (bounded), sparing a
 // point lookup per command on a stream it already wrote.
 #include "eventstore/event_store.h"
@@ -108,19 +113,24 @@ class StreamOfKey final : public rocksdb::SliceTransform {
   bool InDomain(const rocksdb::Slice& key) const override { return key.size() > 8; }
 };
 
-std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors() {
+std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors(bool read_only) {
   std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
   // The writer's point lookups (heads, event_ids, commands) mostly miss:
   // a new stream, a fresh event id, a new command. Bloom filters, in the
   // table files and in the memtable, answer most misses without a search.
+  // A read-only open has no writer: its memtables hold at most the replayed
+  // write-ahead log, and zeroing three memtable filters of a few MB each
+  // was a sizeable part of its opening time (vigie verify opens one).
   rocksdb::BlockBasedTableOptions filtered;
   filtered.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
   for (int f = 0; f < layout::kFamilyCount; ++f) {
     rocksdb::ColumnFamilyOptions options;
     if (f == layout::kHeads || f == layout::kEventIds || f == layout::kCommands) {
       options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(filtered));
-      options.memtable_whole_key_filtering = true;
-      options.memtable_prefix_bloom_size_ratio = 0.05;
+      if (!read_only) {
+        options.memtable_whole_key_filtering = true;
+        options.memtable_prefix_bloom_size_ratio = 0.05;
+      }
     }
     // Keys that grow along the log (positions; tree nodes level by level;
     // recorded_at) are inserted next to the previous one: a per-prefix
@@ -131,6 +141,10 @@ std::vector<rocksdb::ColumnFamilyDescriptor> FamilyDescriptors() {
       options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewFixedPrefixTransform(1));
     } else if (f == layout::kStreams) {
       options.memtable_insert_with_hint_prefix_extractor = std::make_shared<StreamOfKey>();
+    } else if (f == layout::kHeads) {
+      // Each event of a stream puts its head again: the new entry goes
+      // right before the stream's previous one (newer sequence first).
+      options.memtable_insert_with_hint_prefix_extractor.reset(rocksdb::NewNoopTransform());
     }
     cfs.emplace_back(layout::FamilyName(f), options);
   }
@@ -149,6 +163,11 @@ rocksdb::Options DbOptions() {
   options.allow_concurrent_memtable_write = false;
   // Appends are sequential keys; bigger memtables mean fewer flushes.
   options.write_buffer_size = 64 << 20;
+  // At open RocksDB starts this many threads minus one FOR EACH family to
+  // open its table files (16 by default: 150 threads for ten families that
+  // hold a few files each), and opening a small store (vigie verify opens
+  // it twice) mostly waited for them. One: the calling thread opens them.
+  options.max_file_opening_threads = 1;
   return options;
 }
 
@@ -197,8 +216,8 @@ class RocksEventStore final : public EventStore {
     if (!latest) return latest.error();
     rocksdb::DB* raw = nullptr;
     rocksdb::Status s =
-        read_only_ ? rocksdb::DB::OpenForReadOnly(DbOptions(), store.string(), FamilyDescriptors(), &cf_, &raw)
-                   : rocksdb::DB::Open(DbOptions(), store.string(), FamilyDescriptors(), &cf_, &raw);
+        read_only_ ? rocksdb::DB::OpenForReadOnly(DbOptions(), store.string(), FamilyDescriptors(true), &cf_, &raw)
+                   : rocksdb::DB::Open(DbOptions(), store.string(), FamilyDescriptors(false), &cf_, &raw);
     if (!s.ok()) return FromRocks(s, "opening the store");
     db_.reset(raw);
     std::string value;
@@ -331,14 +350,21 @@ class RocksEventStore final : public EventStore {
 
   // ---- writing ----------------------------------------------------------
 
+  // A blocking caller that finds the writer idle and nothing queued writes
+  // its command itself (file comment): there is no batch to merge it with.
   Result<AppendResult> Append(AppendRequest request) override {
     std::promise<Result<AppendResult>> promise;
     auto future = promise.get_future();
-    AppendAsync(std::move(request), [&promise](Result<AppendResult> r) { promise.set_value(std::move(r)); });
+    Submit(std::move(request), [&promise](Result<AppendResult> r) { promise.set_value(std::move(r)); },
+           /*write_here_if_idle=*/true);
     return future.get();
   }
 
   void AppendAsync(AppendRequest request, std::function<void(Result<AppendResult>)> done) override {
+    Submit(std::move(request), std::move(done), /*write_here_if_idle=*/false);
+  }
+
+  void Submit(AppendRequest request, std::function<void(Result<AppendResult>)> done, bool write_here_if_idle) {
     if (read_only_) return done(Fail(FailedPrecondition("the store is open read-only")));
     if (Status s = CheckRequest(request); !s.ok()) return done(Fail(std::move(s)));
     {
@@ -346,11 +372,24 @@ class RocksEventStore final : public EventStore {
       if (stopping_ || failed_.load()) {
         return done(Fail(Unavailable("the store is closing or has failed; retry later")));
       }
-      if (queue_.size() >= options_.max_pending_appends) {
-        return done(Fail(ResourceExhausted("too many appends waiting for the disk; retry later")));
+      write_here_if_idle = write_here_if_idle && !writing_ && queue_.empty();
+      if (!write_here_if_idle) {
+        if (queue_.size() >= options_.max_pending_appends) {
+          return done(Fail(ResourceExhausted("too many appends waiting for the disk; retry later")));
+        }
+        queue_.push_back({std::move(request), {}, std::move(done)});
       }
-      queue_.push_back({std::move(request), {}, std::move(done)});
+      writing_ = writing_ || write_here_if_idle;
     }
+    if (!write_here_if_idle) return queue_cv_.notify_one();
+    std::vector<Pending> batch;
+    batch.push_back({std::move(request), {}, std::move(done)});
+    WriteBatchOf(batch);
+    {
+      std::lock_guard lock(queue_mu_);
+      writing_ = false;
+    }
+    // Commands queued meanwhile, or Close, wait for the writer role.
     queue_cv_.notify_one();
   }
 
@@ -786,7 +825,7 @@ class RocksEventStore final : public EventStore {
       std::vector<Pending> batch;
       {
         std::unique_lock lock(queue_mu_);
-        queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        queue_cv_.wait(lock, [&] { return !writing_ && (stopping_ || !queue_.empty()); });
         if (queue_.empty()) return;  // stopping and drained
         std::size_t events = 0;
         auto weight = [](const Pending& p) { return p.request.events.size() + p.imported.size(); };
@@ -795,8 +834,11 @@ class RocksEventStore final : public EventStore {
           batch.push_back(std::move(queue_.front()));
           queue_.pop_front();
         }
+        writing_ = true;
       }
       WriteBatchOf(batch);
+      std::lock_guard lock(queue_mu_);
+      writing_ = false;
     }
   }
 
@@ -1261,7 +1303,8 @@ class RocksEventStore final : public EventStore {
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cf_;
 
-  // Owned by the writer thread (and by OpenDb before it starts).
+  // Owned by the thread holding the writer role (writing_): the writer
+  // thread, or a lone Append's caller (and OpenDb before either runs).
   merkle::Frontier frontier_;
   std::int64_t last_recorded_ns_ = 0;
   std::uint64_t written_size_ = 0;  // written, maybe not yet synced
@@ -1285,6 +1328,9 @@ class RocksEventStore final : public EventStore {
   std::condition_variable queue_cv_;
   std::deque<Pending> queue_;  // guarded by queue_mu_
   bool stopping_ = false;      // guarded by queue_mu_
+  // The writer role: set by whichever thread stages and writes a batch, so
+  // that exactly one does at a time, in queue order. Guarded by queue_mu_.
+  bool writing_ = false;
 
   // The durable size and the root at that size change together.
   mutable std::mutex size_mu_;
@@ -1333,7 +1379,7 @@ Result<InitResult> EventStore::Init(const std::string& dir, const std::string& o
   std::vector<rocksdb::ColumnFamilyHandle*> cfs;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s =
-      rocksdb::DB::Open(options, (root / layout::kStoreSubdir).string(), FamilyDescriptors(), &cfs, &raw);
+      rocksdb::DB::Open(options, (root / layout::kStoreSubdir).string(), FamilyDescriptors(/*read_only=*/false), &cfs, &raw);
   if (!s.ok()) return Fail(FromRocks(s, "creating the store"));
   std::unique_ptr<rocksdb::DB> db(raw);
   rocksdb::WriteBatch wb;

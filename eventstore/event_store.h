@@ -8,7 +8,9 @@
 //   returns only once that batch is synced to disk. Concurrent appenders are
 //   merged by group commit: one writer thread stages and writes batches of
 //   waiting commands, one syncer thread makes each group of written batches
-//   durable with one fsync before anyone is answered.
+//   durable with one fsync before anyone is answered. A blocking Append that
+//   finds nothing to merge with (writer idle, nothing queued) writes and
+//   syncs its own batch on the calling thread.
 // - Expected versions are checked by the writer, in order, against the heads
 //   including earlier commands of the same batch, so they are exact.
 // - A command replayed with a command_id already stored appends nothing and
@@ -235,8 +237,9 @@ class EventStore {
   virtual std::vector<StreamHead> Heads(std::string_view after, std::size_t limit) const = 0;
   // Live tail: waits until Size() > `size` or the timeout; returns Size().
   virtual std::uint64_t WaitForSize(std::uint64_t size, std::chrono::milliseconds timeout) const = 0;
-  // Called (on the writer thread) with the new size after every durable batch.
-  // Returns an id for Unsubscribe. The callback must be quick.
+  // Called with the new size after every durable batch, on the thread that
+  // made it durable (the store's, or a blocking Append's caller). Returns an
+  // id for Unsubscribe. The callback must be quick and must not call Append.
   virtual std::uint64_t Subscribe(std::function<void(std::uint64_t size)> on_size) = 0;
   virtual void Unsubscribe(std::uint64_t id) = 0;
   virtual StoreStats Stats() const = 0;
