@@ -22,6 +22,10 @@ namespace {
 namespace fbs = vigie::schema;
 
 std::string Str(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
+// For lookups: no copy.
+std::string_view View(const flatbuffers::String* s) {
+  return s ? std::string_view(s->c_str(), s->size()) : std::string_view();
+}
 
 std::vector<std::string> Strs(const flatbuffers::Vector<flatbuffers::Offset<flatbuffers::String>>* v) {
   std::vector<std::string> out;
@@ -52,12 +56,19 @@ void InsertVersion(std::vector<NameVersion>& history, NameVersion version) {
   history.insert(at, std::move(version));
 }
 
+// Records an entity under its id; one recorded again replaces the earlier.
+template <typename Map, typename Entity>
+void Put(Map& map, Entity&& entity) {
+  const std::string& id = entity.id;  // copied into the node before the entity is moved
+  map.insert_or_assign(id, std::forward<Entity>(entity));
+}
+
 Status Unknown(std::string_view what, const std::string& id) {
   return Internal("event refers to unknown " + std::string(what) + " '" + id + "'");
 }
 
 template <typename Map>
-auto* Lookup(Map& map, const std::string& id) {
+auto* Lookup(Map& map, std::string_view id) {
   auto it = map.find(id);
   return it == map.end() ? nullptr : &it->second;
 }
@@ -145,13 +156,15 @@ class Folder {
     entry.labels.push_back({Str(e.label()), e.valid_from()});
     entry.valid_from_ns = e.valid_from();
     if (e.valid_until() != 0) entry.valid_until_ns = e.valid_until();
-    s_.reference.lists[entry.list][entry.code] = std::move(entry);
+    auto& list = s_.reference.lists[entry.list];
+    const std::string& code = entry.code;  // copied into the node before the entry is moved
+    list.insert_or_assign(code, std::move(entry));
     return Status::Ok();
   }
 
   Status On(const fbs::ReferenceEntryRenamed& e) {
     auto& list = s_.reference.lists[Str(e.list())];
-    ReferenceEntry* entry = Lookup(list, Str(e.code()));
+    ReferenceEntry* entry = Lookup(list, View(e.code()));
     if (!entry) return Unknown("reference entry", Str(e.code()));
     InsertVersion(entry->labels, {Str(e.label()), t()});
     return Status::Ok();
@@ -159,7 +172,7 @@ class Folder {
 
   Status On(const fbs::ReferenceEntryRetired& e) {
     auto& list = s_.reference.lists[Str(e.list())];
-    ReferenceEntry* entry = Lookup(list, Str(e.code()));
+    ReferenceEntry* entry = Lookup(list, View(e.code()));
     if (!entry) return Unknown("reference entry", Str(e.code()));
     entry->valid_until_ns = t();
     return Status::Ok();
@@ -171,19 +184,19 @@ class Folder {
     p.kind = Str(e.kind());
     p.names.push_back({Str(e.name()), t()});
     p.registered = stamp_;
-    s_.partners[p.id] = std::move(p);
+    Put(s_.partners, std::move(p));
     return Status::Ok();
   }
 
   Status On(const fbs::PartnerRenamed& e) {
-    Partner* p = Lookup(s_.partners, Str(e.partner_id()));
+    Partner* p = Lookup(s_.partners, View(e.partner_id()));
     if (!p) return Unknown("partner", Str(e.partner_id()));
     InsertVersion(p->names, {Str(e.name()), t()});
     return Status::Ok();
   }
 
   Status On(const fbs::PartnerRetired& e) {
-    Partner* p = Lookup(s_.partners, Str(e.partner_id()));
+    Partner* p = Lookup(s_.partners, View(e.partner_id()));
     if (!p) return Unknown("partner", Str(e.partner_id()));
     p->retired = stamp_;
     return Status::Ok();
@@ -200,22 +213,23 @@ class Folder {
       c.memberships.push_back({std::move(partner), t(), std::nullopt, m_.position});
     }
     c.created = stamp_;
-    s_.cells[c.id] = std::move(c);
+    Put(s_.cells, std::move(c));
     return Status::Ok();
   }
 
   Status On(const fbs::CellMemberAdded& e) {
-    Cell* c = Lookup(s_.cells, Str(e.cell_id()));
+    Cell* c = Lookup(s_.cells, View(e.cell_id()));
     if (!c) return Unknown("cell", Str(e.cell_id()));
     c->memberships.push_back({Str(e.partner_id()), t(), std::nullopt, m_.position});
     return Status::Ok();
   }
 
   Status On(const fbs::CellMemberRemoved& e) {
-    Cell* c = Lookup(s_.cells, Str(e.cell_id()));
+    Cell* c = Lookup(s_.cells, View(e.cell_id()));
     if (!c) return Unknown("cell", Str(e.cell_id()));
+    const std::string_view partner = View(e.partner_id());
     for (Membership& m : c->memberships) {
-      if (m.partner_id == Str(e.partner_id()) && !m.left_ns) m.left_ns = t();
+      if (m.partner_id == partner && !m.left_ns) m.left_ns = t();
     }
     return Status::Ok();
   }
@@ -229,12 +243,12 @@ class Folder {
     p.token_sha256 = Bytes(e.token_sha256());
     p.enrolled = stamp_;
     if (!p.token_sha256.empty()) s_.people_by_token[p.token_sha256] = p.id;
-    s_.people[p.id] = std::move(p);
+    Put(s_.people, std::move(p));
     return Status::Ok();
   }
 
   Status On(const fbs::PersonRevoked& e) {
-    Person* p = Lookup(s_.people, Str(e.person_id()));
+    Person* p = Lookup(s_.people, View(e.person_id()));
     if (!p) return Unknown("person", Str(e.person_id()));
     p->revoked = stamp_;
     s_.people_by_token.erase(p->token_sha256);
@@ -242,7 +256,7 @@ class Folder {
   }
 
   Status On(const fbs::CharterSigned& e) {
-    Person* p = Lookup(s_.people, Str(e.person_id()));
+    Person* p = Lookup(s_.people, View(e.person_id()));
     if (!p) return Unknown("person", Str(e.person_id()));
     p->charters.push_back({Str(e.charter_version()), stamp_});
     return Status::Ok();
@@ -261,12 +275,12 @@ class Folder {
     m.emergency = e.emergency();
     m.agenda = Str(e.agenda());
     m.scheduled = stamp_;
-    s_.meetings[m.id] = std::move(m);
+    Put(s_.meetings, std::move(m));
     return Status::Ok();
   }
 
   Status On(const fbs::MeetingRecorded& e) {
-    Meeting* m = Lookup(s_.meetings, Str(e.meeting_id()));
+    Meeting* m = Lookup(s_.meetings, View(e.meeting_id()));
     if (!m) return Unknown("meeting", Str(e.meeting_id()));
     m->held = MeetingHeld{Strs(e.attendees()), Str(e.minutes()), stamp_};
     return Status::Ok();
@@ -285,12 +299,12 @@ class Folder {
     if (!d.situation_id.empty()) {
       if (Situation* s = Lookup(s_.situations, d.situation_id)) s->decision_ids.push_back(d.id);
     }
-    s_.decisions[d.id] = std::move(d);
+    Put(s_.decisions, std::move(d));
     return Status::Ok();
   }
 
   Status On(const fbs::DecisionCompleted& e) {
-    Decision* d = Lookup(s_.decisions, Str(e.decision_id()));
+    Decision* d = Lookup(s_.decisions, View(e.decision_id()));
     if (!d) return Unknown("decision", Str(e.decision_id()));
     d->completed = DecisionCompletion{Str(e.outcome()), stamp_};
     return Status::Ok();
@@ -310,7 +324,7 @@ class Folder {
     if (!i.situation_id.empty()) {
       if (Situation* s = Lookup(s_.situations, i.situation_id)) s->info_ids.push_back(i.id);
     }
-    s_.information[i.id] = std::move(i);
+    Put(s_.information, std::move(i));
     return Status::Ok();
   }
 
@@ -324,7 +338,7 @@ class Folder {
     for (const std::string& info : a.info_ids) {
       if (InformationItem* i = Lookup(s_.information, info)) i->analysis_ids.push_back(a.id);
     }
-    s_.analyses[a.id] = std::move(a);
+    Put(s_.analyses, std::move(a));
     return Status::Ok();
   }
 
@@ -337,12 +351,12 @@ class Folder {
     c.services = Strs(e.services());
     c.objectives = Str(e.objectives());
     c.planned = stamp_;
-    s_.controls[c.id] = std::move(c);
+    Put(s_.controls, std::move(c));
     return Status::Ok();
   }
 
   Status On(const fbs::ControlOutcomeRecorded& e) {
-    Control* c = Lookup(s_.controls, Str(e.control_id()));
+    Control* c = Lookup(s_.controls, View(e.control_id()));
     if (!c) return Unknown("control", Str(e.control_id()));
     c->outcome = ControlOutcome{e.persons_controlled(), e.offences_found(), e.seizures(),
                                 e.administrative_closures(), e.fines(), stamp_};
@@ -350,7 +364,7 @@ class Folder {
   }
 
   Status On(const fbs::ControlCancelled& e) {
-    Control* c = Lookup(s_.controls, Str(e.control_id()));
+    Control* c = Lookup(s_.controls, View(e.control_id()));
     if (!c) return Unknown("control", Str(e.control_id()));
     c->cancelled = ControlCancellation{Str(e.reason()), stamp_};
     return Status::Ok();
@@ -370,11 +384,11 @@ class Folder {
       s.need_to_know.insert(std::move(partner));
     }
     s.opened = stamp_;
-    s_.situations[s.id] = std::move(s);
+    Put(s_.situations, std::move(s));
     return Status::Ok();
   }
 
-  Situation* FindSituation(const flatbuffers::String* id) { return Lookup(s_.situations, Str(id)); }
+  Situation* FindSituation(const flatbuffers::String* id) { return Lookup(s_.situations, View(id)); }
 
   Status On(const fbs::SituationNoteAdded& e) {
     Situation* s = FindSituation(e.situation_id());
@@ -396,7 +410,7 @@ class Folder {
     d.due_ns = e.due();
     d.recorded = stamp_;
     s->decision_ids.push_back(d.id);
-    s_.decisions[d.id] = std::move(d);
+    Put(s_.decisions, std::move(d));
     return Status::Ok();
   }
 
@@ -452,7 +466,7 @@ class Folder {
 
   Status On(const fbs::PriorityAdopted& e) {
     Priority p{Str(e.priority_id()), e.number(), Str(e.title()), stamp_};
-    s_.priorities[p.id] = std::move(p);
+    Put(s_.priorities, std::move(p));
     return Status::Ok();
   }
 
@@ -466,18 +480,18 @@ class Folder {
     if (e.target().has_value()) c.target = *e.target();
     c.due_ns = e.due();
     c.recorded = stamp_;
-    s_.commitments[c.id] = std::move(c);
+    Put(s_.commitments, std::move(c));
     return Status::Ok();
   }
 
   Status On(const fbs::PlanAmended& e) {
     Amendment a{Str(e.amendment_id()), Str(e.meeting_id()), Str(e.summary()), stamp_};
-    s_.amendments[a.id] = std::move(a);
+    Put(s_.amendments, std::move(a));
     return Status::Ok();
   }
 
   Status On(const fbs::CommitmentEvaluated& e) {
-    Commitment* c = Lookup(s_.commitments, Str(e.commitment_id()));
+    Commitment* c = Lookup(s_.commitments, View(e.commitment_id()));
     if (!c) return Unknown("commitment", Str(e.commitment_id()));
     c->evaluations.push_back({e.year(), Str(e.status()), Str(e.comment()), stamp_});
     return Status::Ok();
@@ -494,12 +508,12 @@ class Folder {
     i.per_thousand = e.per_thousand();
     if (e.target().has_value()) i.target = *e.target();
     i.defined = stamp_;
-    s_.indicators[i.id] = std::move(i);
+    Put(s_.indicators, std::move(i));
     return Status::Ok();
   }
 
   Status On(const fbs::IndicatorValueRecorded& e) {
-    Indicator* i = Lookup(s_.indicators, Str(e.indicator_id()));
+    Indicator* i = Lookup(s_.indicators, View(e.indicator_id()));
     if (!i) return Unknown("indicator", Str(e.indicator_id()));
     IndicatorValue v{e.period_start(), e.period_end(), e.value(), stamp_};
     for (IndicatorValue& existing : i->values) {

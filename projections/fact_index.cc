@@ -16,7 +16,9 @@ namespace fbs = vigie::schema;
 constexpr double kNsPerDay = 86'400.0 * 1e9;
 constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::max();
 
-std::string Str(const flatbuffers::String* s) { return s ? s->str() : std::string(); }
+std::string_view View(const flatbuffers::String* s) {
+  return s ? std::string_view(s->c_str(), s->size()) : std::string_view();
+}
 
 // Keeps the smallest t per slot; kNever means none.
 void KeepEarliest(std::vector<std::int64_t>& earliest, std::uint32_t id, std::int64_t t) {
@@ -25,20 +27,21 @@ void KeepEarliest(std::vector<std::int64_t>& earliest, std::uint32_t id, std::in
 
 }  // namespace
 
-std::uint32_t FactIndex::Names::Intern(const std::string& name) {
-  auto [it, inserted] = ids_.try_emplace(name, static_cast<std::uint32_t>(names_.size()));
-  if (inserted) names_.push_back(name);
-  return it->second;
+std::uint32_t FactIndex::Names::Intern(std::string_view name) {
+  if (auto it = ids_.find(name); it != ids_.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(names_.size());
+  ids_.emplace(names_.emplace_back(name), id);
+  return id;
 }
 
-std::uint32_t FactIndex::Names::Find(const std::string& name) const {
+std::uint32_t FactIndex::Names::Find(std::string_view name) const {
   auto it = ids_.find(name);
   return it == ids_.end() ? kNone : it->second;
 }
 
 std::size_t FactIndex::Names::memory_bytes() const {
-  std::size_t bytes = names_.capacity() * sizeof(std::string) + ids_.bucket_count() * sizeof(void*);
-  for (const std::string& n : names_) bytes += 2 * (n.size() + 1) + 48;  // both copies, node
+  std::size_t bytes = names_.size() * sizeof(std::string) + ids_.bucket_count() * sizeof(void*);
+  for (const std::string& n : names_) bytes += n.capacity() + 1 + 40;  // heap bytes, node
   return bytes;
 }
 
@@ -59,138 +62,146 @@ void FactIndex::Push(Kind kind, const EventMeta& meta, std::uint32_t entity, std
 }
 
 void FactIndex::Add(const State& after, const EventMeta& meta, const schema::DomainEvent& e) {
+  // Every field read here is one that Apply copied as is from the event
+  // into `after`, so the rows come from the event's bytes; only a situation
+  // decision's cell is the state's (its situation's).
   using T = fbs::EventBody;
-  auto opt = [](Names& names, const std::string& id) { return id.empty() ? kNone : names.Intern(id); };
+  auto opt = [](Names& names, std::string_view id) { return id.empty() ? kNone : names.Intern(id); };
   switch (e.body_type()) {
     case T::InformationShared: {
       const auto* b = e.body_as_InformationShared();
       if (!b) break;
-      const InformationItem& i = after.information.at(Str(b->info_id()));
-      Push(Kind::kInfoShared, meta, info_.Intern(i.id), cells_.Intern(i.cell_id),
-           opt(situations_, i.situation_id));
+      Push(Kind::kInfoShared, meta, info_.Intern(View(b->info_id())), cells_.Intern(View(b->cell_id())),
+           opt(situations_, View(b->situation_id())));
       break;
     }
     case T::AnalysisRecorded: {
       const auto* b = e.body_as_AnalysisRecorded();
       if (!b) break;
-      const Analysis& a = after.analyses.at(Str(b->analysis_id()));
-      const std::uint32_t id = analyses_.Intern(a.id);
-      if (a.info_ids.empty()) Push(Kind::kAnalysisCovers, meta, id);
-      for (const std::string& info : a.info_ids) {
-        Push(Kind::kAnalysisCovers, meta, id, kNone, info_.Intern(info));
+      const std::uint32_t id = analyses_.Intern(View(b->analysis_id()));
+      const auto* items = b->info_ids();
+      if (!items || items->size() == 0) Push(Kind::kAnalysisCovers, meta, id);
+      if (items) {
+        for (const flatbuffers::String* info : *items) {
+          Push(Kind::kAnalysisCovers, meta, id, kNone, info_.Intern(View(info)));
+        }
       }
       break;
     }
     case T::ControlPlanned: {
       const auto* b = e.body_as_ControlPlanned();
       if (!b) break;
-      const Control& c = after.controls.at(Str(b->control_id()));
-      Push(Kind::kControlPlanned, meta, controls_.Intern(c.id), cells_.Intern(c.cell_id));
+      Push(Kind::kControlPlanned, meta, controls_.Intern(View(b->control_id())),
+           cells_.Intern(View(b->cell_id())));
       break;
     }
     case T::ControlOutcomeRecorded: {
       const auto* b = e.body_as_ControlOutcomeRecorded();
       if (!b) break;
-      const Control& c = after.controls.at(Str(b->control_id()));
-      const ControlOutcome& o = *c.outcome;
-      outcomes_.push_back({o.persons_controlled, o.offences_found, o.seizures,
-                           o.administrative_closures, o.fines});
-      Push(Kind::kControlOutcome, meta, controls_.Intern(c.id), kNone, kNone,
+      outcomes_.push_back({b->persons_controlled(), b->offences_found(), b->seizures(),
+                           b->administrative_closures(), b->fines()});
+      Push(Kind::kControlOutcome, meta, controls_.Intern(View(b->control_id())), kNone, kNone,
            static_cast<std::int64_t>(outcomes_.size() - 1));
       break;
     }
     case T::ControlCancelled: {
       const auto* b = e.body_as_ControlCancelled();
       if (!b) break;
-      Push(Kind::kControlCancelled, meta, controls_.Intern(Str(b->control_id())));
+      Push(Kind::kControlCancelled, meta, controls_.Intern(View(b->control_id())));
       break;
     }
     case T::SituationOpened: {
       const auto* b = e.body_as_SituationOpened();
       if (!b) break;
-      const Situation& s = after.situations.at(Str(b->situation_id()));
-      Push(Kind::kSituationOpened, meta, situations_.Intern(s.id), cells_.Intern(s.cell_id));
+      Push(Kind::kSituationOpened, meta, situations_.Intern(View(b->situation_id())),
+           cells_.Intern(View(b->cell_id())));
       break;
     }
     case T::SituationClosed: {
       const auto* b = e.body_as_SituationClosed();
       if (!b) break;
-      Push(Kind::kSituationClosed, meta, situations_.Intern(Str(b->situation_id())));
+      Push(Kind::kSituationClosed, meta, situations_.Intern(View(b->situation_id())));
       break;
     }
-    case T::DecisionRecorded:
+    case T::DecisionRecorded: {
+      const auto* b = e.body_as_DecisionRecorded();
+      if (!b) break;
+      Push(Kind::kDecisionRecorded, meta, decisions_.Intern(View(b->decision_id())),
+           cells_.Intern(View(b->cell_id())), opt(situations_, View(b->situation_id())), b->due());
+      break;
+    }
     case T::SituationDecisionRecorded: {
-      std::string id;
-      if (const auto* b = e.body_as_DecisionRecorded()) id = Str(b->decision_id());
-      if (const auto* b = e.body_as_SituationDecisionRecorded()) id = Str(b->decision_id());
-      const Decision& d = after.decisions.at(id);
-      Push(Kind::kDecisionRecorded, meta, decisions_.Intern(d.id), cells_.Intern(d.cell_id),
-           opt(situations_, d.situation_id), d.due_ns);
+      const auto* b = e.body_as_SituationDecisionRecorded();
+      if (!b) break;
+      const Situation& s = after.situations.find(View(b->situation_id()))->second;
+      Push(Kind::kDecisionRecorded, meta, decisions_.Intern(View(b->decision_id())), cells_.Intern(s.cell_id),
+           opt(situations_, s.id), b->due());
       break;
     }
     case T::DecisionCompleted: {
       const auto* b = e.body_as_DecisionCompleted();
       if (!b) break;
-      Push(Kind::kDecisionCompleted, meta, decisions_.Intern(Str(b->decision_id())));
+      Push(Kind::kDecisionCompleted, meta, decisions_.Intern(View(b->decision_id())));
       break;
     }
     case T::MeetingScheduled: {
       const auto* b = e.body_as_MeetingScheduled();
       if (!b) break;
-      const Meeting& m = after.meetings.at(Str(b->meeting_id()));
-      Push(Kind::kMeetingScheduled, meta, meetings_.Intern(m.id), cells_.Intern(m.cell_id), kNone,
-           m.emergency ? 1 : 0);
+      Push(Kind::kMeetingScheduled, meta, meetings_.Intern(View(b->meeting_id())),
+           cells_.Intern(View(b->cell_id())), kNone, b->emergency() ? 1 : 0);
       break;
     }
     case T::MeetingRecorded: {
       const auto* b = e.body_as_MeetingRecorded();
       if (!b) break;
-      const Meeting& m = after.meetings.at(Str(b->meeting_id()));
       std::vector<std::uint32_t> present;
-      for (const std::string& a : m.held->attendees) present.push_back(partners_.Intern(a));
+      if (const auto* attendees = b->attendees()) {
+        for (const flatbuffers::String* a : *attendees) present.push_back(partners_.Intern(View(a)));
+      }
       std::sort(present.begin(), present.end());
       present.erase(std::unique(present.begin(), present.end()), present.end());
       attendees_.push_back(std::move(present));
-      Push(Kind::kMeetingHeld, meta, meetings_.Intern(m.id), kNone, kNone,
+      Push(Kind::kMeetingHeld, meta, meetings_.Intern(View(b->meeting_id())), kNone, kNone,
            static_cast<std::int64_t>(attendees_.size() - 1));
       break;
     }
     case T::CellCreated: {
       const auto* b = e.body_as_CellCreated();
       if (!b) break;
-      const Cell& c = after.cells.at(Str(b->cell_id()));
       std::vector<std::uint32_t> members;
-      for (const Membership& m : c.memberships) members.push_back(partners_.Intern(m.partner_id));
+      if (const auto* listed = b->members()) {
+        for (const flatbuffers::String* m : *listed) members.push_back(partners_.Intern(View(m)));
+      }
       members_.push_back(std::move(members));
-      Push(Kind::kCellCreated, meta, cells_.Intern(c.id), kNone, kNone,
+      Push(Kind::kCellCreated, meta, cells_.Intern(View(b->cell_id())), kNone, kNone,
            static_cast<std::int64_t>(members_.size() - 1));
       break;
     }
     case T::CellMemberAdded: {
       const auto* b = e.body_as_CellMemberAdded();
       if (!b) break;
-      Push(Kind::kCellMemberAdded, meta, cells_.Intern(Str(b->cell_id())), kNone,
-           partners_.Intern(Str(b->partner_id())));
+      Push(Kind::kCellMemberAdded, meta, cells_.Intern(View(b->cell_id())), kNone,
+           partners_.Intern(View(b->partner_id())));
       break;
     }
     case T::CellMemberRemoved: {
       const auto* b = e.body_as_CellMemberRemoved();
       if (!b) break;
-      Push(Kind::kCellMemberRemoved, meta, cells_.Intern(Str(b->cell_id())), kNone,
-           partners_.Intern(Str(b->partner_id())));
+      Push(Kind::kCellMemberRemoved, meta, cells_.Intern(View(b->cell_id())), kNone,
+           partners_.Intern(View(b->partner_id())));
       break;
     }
     case T::CommitmentRecorded: {
       const auto* b = e.body_as_CommitmentRecorded();
       if (!b) break;
-      Push(Kind::kCommitmentRecorded, meta, commitments_.Intern(Str(b->commitment_id())));
+      Push(Kind::kCommitmentRecorded, meta, commitments_.Intern(View(b->commitment_id())));
       break;
     }
     case T::CommitmentEvaluated: {
       const auto* b = e.body_as_CommitmentEvaluated();
       if (!b) break;
-      Push(Kind::kCommitmentEvaluated, meta, commitments_.Intern(Str(b->commitment_id())), kNone,
-           Str(b->status()) == "met" ? 1u : 0u, b->year());
+      Push(Kind::kCommitmentEvaluated, meta, commitments_.Intern(View(b->commitment_id())), kNone,
+           View(b->status()) == "met" ? 1u : 0u, b->year());
       break;
     }
     default:

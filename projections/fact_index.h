@@ -25,6 +25,7 @@
 // Thread safety: none of its own. StateAt appends under its exclusive lock
 // and readers read under the shared one.
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -91,17 +92,22 @@ class FactIndex {
   Candidates QualitativeCandidates(std::uint64_t n, const Period& period) const;
 
  private:
+  // Each name is held once: the map's keys view the deque's strings,
+  // which a push_back never moves.
   class Names {
    public:
-    std::uint32_t Intern(const std::string& name);
-    std::uint32_t Find(const std::string& name) const;
+    Names() = default;
+    Names(const Names&) = delete;  // the keys would view the other's names
+    Names& operator=(const Names&) = delete;
+    std::uint32_t Intern(std::string_view name);
+    std::uint32_t Find(std::string_view name) const;
     const std::string& Name(std::uint32_t id) const { return names_[id]; }
     std::size_t size() const { return names_.size(); }
     std::size_t memory_bytes() const;
 
    private:
-    std::unordered_map<std::string, std::uint32_t> ids_;
-    std::vector<std::string> names_;
+    std::unordered_map<std::string_view, std::uint32_t> ids_;
+    std::deque<std::string> names_;
   };
   struct Outcome {
     std::int64_t persons_controlled, offences_found, seizures, administrative_closures, fines;

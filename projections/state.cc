@@ -29,9 +29,9 @@ bool ReferenceEntry::ValidAt(std::int64_t t_ns) const {
 }
 
 const ReferenceEntry* ReferenceData::Find(std::string_view list, std::string_view code) const {
-  auto l = lists.find(std::string(list));
+  auto l = lists.find(list);
   if (l == lists.end()) return nullptr;
-  auto c = l->second.find(std::string(code));
+  auto c = l->second.find(code);
   return c == l->second.end() ? nullptr : &c->second;
 }
 

@@ -60,6 +60,11 @@ namespace vigie::projections {
 
 class FactIndex;
 
+// Entities by id. Transparent, so that a fold looks ids up from an event's
+// bytes (std::string_view) without copying them.
+template <typename T>
+using ById = std::map<std::string, T, std::less<>>;
+
 // Where and when one event happened.
 struct Stamp {
   std::uint64_t position = 0;
@@ -117,7 +122,7 @@ struct ReferenceEntry {
 
 struct ReferenceData {
   // list -> code -> entry
-  std::map<std::string, std::map<std::string, ReferenceEntry>> lists;
+  ById<ById<ReferenceEntry>> lists;
   const ReferenceEntry* Find(std::string_view list, std::string_view code) const;
 };
 
@@ -378,22 +383,22 @@ struct State {
   std::uint64_t size = 0;
   Territory territory;
   ReferenceData reference;
-  std::map<std::string, Partner> partners;
-  std::map<std::string, Cell> cells;
-  std::map<std::string, Person> people;
+  ById<Partner> partners;
+  ById<Cell> cells;
+  ById<Person> people;
   std::map<std::string, std::string> people_by_token;  // token_sha256 -> person id
   std::optional<std::string> current_charter;
-  std::map<std::string, Meeting> meetings;
-  std::map<std::string, Decision> decisions;
-  std::map<std::string, InformationItem> information;
-  std::map<std::string, Analysis> analyses;
-  std::map<std::string, Control> controls;
-  std::map<std::string, Situation> situations;
+  ById<Meeting> meetings;
+  ById<Decision> decisions;
+  ById<InformationItem> information;
+  ById<Analysis> analyses;
+  ById<Control> controls;
+  ById<Situation> situations;
   std::vector<Consultation> consultations;  // in log order
-  std::map<std::string, Priority> priorities;
-  std::map<std::string, Commitment> commitments;
-  std::map<std::string, Amendment> amendments;
-  std::map<std::string, Indicator> indicators;
+  ById<Priority> priorities;
+  ById<Commitment> commitments;
+  ById<Amendment> amendments;
+  ById<Indicator> indicators;
 };
 
 // Record metadata an event is folded with.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "projections/prefetched_scan.h"
+#include "projections/state_codec.h"
 #include "schemas/record_generated.h"
 
 namespace vigie::projections {
@@ -11,12 +13,20 @@ Status FoldFromStore(const eventstore::EventStore& store, std::uint64_t to, Fold
   const std::uint64_t from = folded.state.size;
   if (to <= from) return Status::Ok();
   RecordAligner aligned;
-  Status scanned = store.Scan(from, to, [&](const eventstore::RecordView& view) {
+  auto fold = [&](const eventstore::RecordView& view) {
     const schema::Record* r = aligned(view);
     if (!ApplyRecord(folded.state, view.position, r, facts).ok() && skipped) ++*skipped;
     if (r) folded.last_recorded_at_ns = r->recorded_at();
-    return true;
-  });
+  };
+  // A long fold reads the log on a second thread; a short one is not worth
+  // the thread.
+  constexpr std::uint64_t kPrefetchFrom = 4 * PrefetchedScan::kBatchRecords;
+  Status scanned = to - from >= kPrefetchFrom
+                       ? PrefetchedScan::Run(store, from, to, fold)
+                       : store.Scan(from, to, [&](const eventstore::RecordView& view) {
+                           fold(view);
+                           return true;
+                         });
   if (!scanned.ok()) return scanned;
   if (folded.state.size != to) {
     return Internal("the log ended at position " + std::to_string(folded.state.size) +
@@ -37,6 +47,13 @@ Status StateAt::CatchUp() {
 
 Status StateAt::CatchUpLocked() {
   const std::uint64_t target = store_->Size();
+  {
+    // Snapshots the count bound would drop before the end are not taken.
+    std::lock_guard guard(snapshots_mu_);
+    const std::size_t max = std::max<std::size_t>(2, options_.max_snapshots);
+    while (target / spacing_ > max) spacing_ *= 2;
+    ThinSnapshotsLocked();
+  }
   while (live_.state.size < target) {
     std::uint64_t spacing;
     {
@@ -52,32 +69,59 @@ Status StateAt::CatchUpLocked() {
 }
 
 void StateAt::TakeSnapshotLocked() {
-  // The copy is made before taking snapshots_mu_ so that as-of readers are
-  // not held up by it; live_ cannot change meanwhile (live_mu_ is ours).
-  auto snapshot = std::make_shared<const FoldedState>(live_);
-  const std::uint64_t position = snapshot->state.size;
+  // Encoded before taking snapshots_mu_ so that as-of readers are not held
+  // up by it; live_ cannot change meanwhile (live_mu_ is ours).
+  auto snapshot = std::make_shared<const std::string>(EncodeState(live_));
+  const std::uint64_t position = live_.state.size;
   std::lock_guard guard(snapshots_mu_);
   if (position % spacing_ != 0) return;
-  snapshots_[position] = std::move(snapshot);
+  snapshot_bytes_ += snapshot->size();
+  if (auto [it, inserted] = snapshots_.try_emplace(position, snapshot); !inserted) {
+    snapshot_bytes_ -= it->second->size();
+    it->second = std::move(snapshot);
+  }
+  ThinSnapshotsLocked();
+}
+
+void StateAt::ThinSnapshotsLocked() {
   const std::size_t max = std::max<std::size_t>(2, options_.max_snapshots);
-  while (snapshots_.size() > max) {
+  auto over = [&] { return snapshots_.size() > max || snapshot_bytes_ > options_.snapshot_bytes_max; };
+  // Terminates: each doubling drops every snapshot whose position is not a
+  // multiple of the new spacing, and positions are finite.
+  while (!snapshots_.empty() && over()) {
     spacing_ *= 2;
-    std::erase_if(snapshots_, [&](const auto& entry) { return entry.first % spacing_ != 0; });
+    std::erase_if(snapshots_, [&](const auto& entry) {
+      if (entry.first % spacing_ == 0) return false;
+      snapshot_bytes_ -= entry.second->size();
+      return true;
+    });
   }
 }
 
-std::shared_ptr<const FoldedState> StateAt::NearestSnapshot(std::uint64_t size) const {
-  std::lock_guard guard(snapshots_mu_);
-  std::shared_ptr<const FoldedState> best;
-  auto it = snapshots_.upper_bound(size);
-  if (it != snapshots_.begin()) best = std::prev(it)->second;
-  // A cached as-of state may be nearer than any snapshot.
-  for (const auto& [cached_size, cached] : cache_) {
-    if (cached_size <= size && (!best || cached_size > best->state.size)) best = cached;
+Result<FoldedState> StateAt::NearestState(std::uint64_t size) const {
+  std::shared_ptr<const std::string> snapshot;
+  std::shared_ptr<const FoldedState> cached;
+  std::uint64_t snapshot_size = 0;
+  {
+    std::lock_guard guard(snapshots_mu_);
+    if (auto it = snapshots_.upper_bound(size); it != snapshots_.begin()) {
+      snapshot_size = std::prev(it)->first;
+      snapshot = std::prev(it)->second;
+    }
+    // A cached as-of state may be nearer than any snapshot.
+    for (const auto& [cached_size, state] : cache_) {
+      if (cached_size <= size && cached_size >= snapshot_size &&
+          (!cached || cached_size > cached->state.size)) {
+        cached = state;
+      }
+    }
   }
-  return best;
+  // Decoded and copied outside the lock: both take time in proportion to
+  // the state.
+  if (cached) return *cached;
+  if (snapshot) return DecodeState(*snapshot);
+  return FoldedState{};
 }
-
 Result<std::uint64_t> StateAt::Resolve(const AsOf& as_of) const {
   const std::uint64_t size = store_->Size();
   if (as_of.position) {
@@ -110,10 +154,10 @@ Result<std::shared_ptr<const FoldedState>> StateAt::Materialize(std::uint64_t si
       cache_.push_back(hit);
       return hit.second;
     }
-    if (auto it = snapshots_.find(size); it != snapshots_.end()) return it->second;
   }
-  std::shared_ptr<const FoldedState> base = NearestSnapshot(size);
-  auto folded = base ? std::make_shared<FoldedState>(*base) : std::make_shared<FoldedState>();
+  Result<FoldedState> base = NearestState(size);
+  if (!base) return Fail(base.error());
+  auto folded = std::make_shared<FoldedState>(std::move(*base));
   if (Status st = FoldFromStore(*store_, size, *folded); !st.ok()) return Fail(std::move(st));
   std::shared_ptr<const FoldedState> result = std::move(folded);
   if (options_.cache_entries > 0) {
@@ -170,6 +214,11 @@ std::vector<std::uint64_t> StateAt::snapshot_positions() const {
   std::vector<std::uint64_t> out;
   for (const auto& [position, snapshot] : snapshots_) out.push_back(position);
   return out;
+}
+
+std::size_t StateAt::snapshot_bytes() const {
+  std::lock_guard guard(snapshots_mu_);
+  return snapshot_bytes_;
 }
 
 std::uint64_t StateAt::skipped_events() const {

@@ -6,19 +6,23 @@
 // It keeps
 // - the live State, following the log's durable tail (CatchUp); views of
 //   "now" read it in place, without any fold or copy;
-// - snapshots: copies of the live State taken every `snapshot_every_events`
-//   positions while following the tail. Their number is bounded by
-//   `max_snapshots`: when one more would exceed it, the spacing doubles
-//   and every other snapshot is dropped, so they stay evenly spread over
-//   the log (the farthest fold for any as-of is below twice the spacing,
-//   i.e. about 2 * size / max_snapshots events). An even spread, not a
-//   geometric one, because the committee asks for old years as often as
-//   for recent days. Memory: up to max_snapshots copies of the state, most
-//   of them smaller than the live one.
+// - snapshots: the live State encoded (state_codec.h: compact, compressed
+//   bytes, not a second copy of every node) every `snapshot_every_events`
+//   positions while following the tail. They are bounded in number
+//   (`max_snapshots`) and in bytes (`snapshot_bytes_max`): when one more
+//   would exceed either bound, the spacing doubles and every other
+//   snapshot is dropped, so they stay evenly spread over the log (the
+//   farthest fold for any as-of is below twice the spacing). An even
+//   spread, not a geometric one, because the committee asks for old years
+//   as often as for recent days. A catch-up that knows it will fold many
+//   events starts with the spacing the count bound will need, so that it
+//   does not encode snapshots only to drop them.
 // - a few recently materialised as-of states (`cache_entries`), since an
 //   evaluation is typically asked several times for the same as_of.
-// An as-of state at size N is the nearest snapshot at or below N, copied,
-// with positions [snapshot, N) folded from the store.
+// An as-of state at size N is the nearest snapshot at or below N, decoded
+// (or the nearest cached state, copied), with positions [snapshot, N)
+// folded from the store. Memory: the live state, the snapshots' bytes
+// (<= snapshot_bytes_max), and up to cache_entries as-of states.
 //
 // Times: a view shows names as valid at its time — `clock()` for now, the
 // requested time for an as-of time, and the recorded_at of position N-1 for
@@ -38,6 +42,7 @@
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
+#include <string>
 #include <vector>
 
 #include "eventstore/event_store.h"
@@ -52,6 +57,7 @@ namespace vigie::projections {
 struct StateAtOptions {
   std::uint64_t snapshot_every_events = 50000;  // first spacing; doubles when needed
   std::size_t max_snapshots = 32;               // >= 2
+  std::size_t snapshot_bytes_max = std::size_t{1} << 30;  // encoded bytes of all snapshots
   std::size_t cache_entries = 4;                // as-of states kept, least recent dropped
   eventstore::Clock clock = eventstore::SystemClockNs;
 };
@@ -114,12 +120,17 @@ class StateAt {
   std::uint64_t live_size() const;
   // Positions of the snapshots held (for tests and /metrics).
   std::vector<std::uint64_t> snapshot_positions() const;
+  // Encoded bytes of the snapshots held (<= options.snapshot_bytes_max).
+  std::size_t snapshot_bytes() const;
   std::uint64_t skipped_events() const;
 
  private:
   Status CatchUpLocked();  // live_mu_ held exclusively
   void TakeSnapshotLocked();
-  std::shared_ptr<const FoldedState> NearestSnapshot(std::uint64_t size) const;
+  void ThinSnapshotsLocked();  // snapshots_mu_ held
+  // A copy of the nearest snapshot or cached state at or below `size`
+  // (an empty state when there is none).
+  Result<FoldedState> NearestState(std::uint64_t size) const;
 
   const eventstore::EventStore* store_;
   const StateAtOptions options_;
@@ -129,8 +140,9 @@ class StateAt {
   FactIndex facts_;  // rows of the live fold (fact_index.h)
   std::uint64_t skipped_ = 0;
 
-  mutable std::mutex snapshots_mu_;  // guards snapshots_, spacing_, cache_
-  std::map<std::uint64_t, std::shared_ptr<const FoldedState>> snapshots_;
+  mutable std::mutex snapshots_mu_;  // guards snapshots_, snapshot_bytes_, spacing_, cache_
+  std::map<std::uint64_t, std::shared_ptr<const std::string>> snapshots_;  // encoded states
+  std::size_t snapshot_bytes_ = 0;
   std::uint64_t spacing_;
   std::vector<std::pair<std::uint64_t, std::shared_ptr<const FoldedState>>> cache_;  // most recent last
 };

@@ -13,6 +13,7 @@
 
 #include "projections/dashboard.h"
 #include "projections/evaluation.h"
+#include "projections/state_codec.h"
 #include "projections/views.h"
 #include "tests/projections/zsp_scenario.h"
 
@@ -128,6 +129,63 @@ TEST_F(StateAtTest, SnapshotsStayBoundedAndEvenlySpread) {
   const std::uint64_t spacing = positions.front();
   for (std::size_t i = 0; i < positions.size(); ++i) EXPECT_EQ(positions[i], spacing * (i + 1));
   EXPECT_GT(spacing * (positions.size() + 1), scenario_->size_all - spacing);
+}
+
+// Encoded bytes cover every field of the state, not only what the views
+// show.
+TEST_F(StateAtTest, AsOfStatesAreTheSameWithAndWithoutSnapshots) {
+  Append(0, scenario_->size_all);
+  StateAt with(store_.get(), Options(7, 8));
+  StateAtOptions bare_options = Options(1'000'000, 2);
+  bare_options.cache_entries = 0;
+  StateAt without(store_.get(), bare_options);
+  ASSERT_TRUE(with.CatchUp().ok());
+  ASSERT_TRUE(without.CatchUp().ok());
+  ASSERT_FALSE(with.snapshot_positions().empty());
+  EXPECT_TRUE(without.snapshot_positions().empty());
+  for (std::uint64_t k = 0; k <= scenario_->size_all; ++k) {
+    const std::uint64_t n = (k * 37) % (scenario_->size_all + 1);
+    auto a = with.Materialize(n);
+    auto b = without.Materialize(n);
+    ASSERT_TRUE(a.has_value() && b.has_value()) << "size " << n;
+    ASSERT_EQ(EncodeState(**a), EncodeState(**b)) << "size " << n;
+  }
+}
+
+TEST_F(StateAtTest, SnapshotBytesStayWithinTheirBound) {
+  Append(0, scenario_->size_all);
+  FoldedState whole;
+  whole.state = scenario_->FoldTo(scenario_->size_all);
+  // Room for about two of the larger snapshots, so some must be dropped.
+  const std::size_t bound = 2 * EncodeState(whole).size();
+  StateAtOptions options = Options(5, 64);
+  options.snapshot_bytes_max = bound;
+  StateAt states(store_.get(), options);
+  ASSERT_TRUE(states.CatchUp().ok());
+  const std::vector<std::uint64_t> positions = states.snapshot_positions();
+  ASSERT_FALSE(positions.empty());
+  EXPECT_LE(states.snapshot_bytes(), bound);
+  EXPECT_LT(positions.size(), scenario_->size_all / 5);
+  const std::uint64_t spacing = positions.front();
+  for (std::size_t i = 0; i < positions.size(); ++i) EXPECT_EQ(positions[i], spacing * (i + 1));
+  for (std::uint64_t n = 0; n <= scenario_->size_all; n += 3) {
+    auto folded = states.Materialize(n);
+    ASSERT_TRUE(folded.has_value());
+    ASSERT_EQ(Fingerprint((*folded)->state), Fingerprint(scenario_->FoldTo(n))) << "size " << n;
+  }
+}
+
+TEST_F(StateAtTest, NoRoomForASnapshotFoldsFromTheStart) {
+  Append(0, scenario_->size_all);
+  StateAtOptions options = Options(5, 64);
+  options.snapshot_bytes_max = 0;
+  StateAt states(store_.get(), options);
+  ASSERT_TRUE(states.CatchUp().ok());
+  EXPECT_TRUE(states.snapshot_positions().empty());
+  EXPECT_EQ(states.snapshot_bytes(), 0u);
+  auto folded = states.Materialize(scenario_->size_all / 2);
+  ASSERT_TRUE(folded.has_value());
+  EXPECT_EQ(Fingerprint((*folded)->state), Fingerprint(scenario_->FoldTo(scenario_->size_all / 2)));
 }
 
 TEST_F(StateAtTest, ViewAtAPositionCarriesItAndItsTime) {

@@ -199,7 +199,8 @@ int Main(int argc, char** argv) {
     if (view) {
       std::cout << "fact index: " << view->facts()->rows() << " rows, "
                 << view->facts()->memory_bytes() / (1 << 20) << " MiB; snapshots held: "
-                << states->snapshot_positions().size() << "\n";
+                << states->snapshot_positions().size() << ", "
+                << states->snapshot_bytes() / (1 << 20) << " MiB encoded\n";
     }
   }
 

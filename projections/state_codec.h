@@ -1,0 +1,36 @@
+#pragma once
+// StateCodec: a State as bytes, so that a snapshot (state_at.h) costs a
+// compact buffer instead of a second copy of every map node and string.
+//
+// Grammar (every State type is a plain aggregate, walked field by field in
+// declaration order with Boost.PFR, so a field added to state.h is encoded
+// without touching this file):
+//   snapshot  := magic:"VSS1" raw-size:varint lz4-block
+//   lz4-block := LZ4 block compression of `value` of the FoldedState
+//   value     := integer   -> varint (LEB128; signed ones zig-zag encoded)
+//              | bool      -> one byte, 0 or 1
+//              | double    -> 8 bytes, little-endian IEEE 754
+//              | string    -> length:varint bytes
+//              | optional  -> 0 | 1 value
+//              | vector, set, map -> count:varint value* (map: key value)
+//              | aggregate -> value of each field in order
+// Maps and sets are written in their order, so a decode inserts each node
+// at the end (no search). The encoding is deterministic: equal states give
+// equal bytes, which the tests use to compare states.
+//
+// Not a storage format: a snapshot lives in memory in one process, so no
+// version beyond the magic and no compatibility across builds.
+#include <string>
+#include <string_view>
+
+#include "eventstore/status.h"
+#include "projections/state_at.h"
+
+namespace vigie::projections {
+
+// The encoded, compressed bytes of `folded`.
+std::string EncodeState(const FoldedState& folded);
+// Decodes what EncodeState wrote; kDataLoss for anything else.
+Result<FoldedState> DecodeState(std::string_view bytes);
+
+}  // namespace vigie::projections
