@@ -2,6 +2,7 @@
 
 #include <lz4.h>
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <limits>
@@ -16,7 +17,10 @@
 namespace vigie::projections {
 namespace {
 
-constexpr std::string_view kMagic = "VSS1";
+constexpr std::string_view kMagic = "VSS2";
+// LZ4 never expands less than a byte into more than 255: a header claiming
+// more is corrupt (and must not make a decode allocate it).
+constexpr std::uint64_t kLz4RatioMax = 255;
 
 template <typename T>
 struct IsVector : std::false_type {};
@@ -35,25 +39,48 @@ struct IsOptional : std::false_type {};
 template <typename T>
 struct IsOptional<std::optional<T>> : std::true_type {};
 
+// Writes values into a small buffer and compresses it into `out` a chunk at
+// a time, so that encoding never holds the whole raw encoding (about four
+// times the compressed size) and works on cache-resident bytes.
 class Writer {
  public:
-  explicit Writer(std::string& out) : out_(out) {}
+  explicit Writer(std::string& out) : out_(out) { buf_.reserve(kChunkBytes + 4096); }
 
-  void Varint(std::uint64_t v) {
-    char buf[10];
+  void Flush() {
+    if (buf_.empty()) return;
+    const int bound = LZ4_compressBound(static_cast<int>(buf_.size()));
+    std::string header;
+    Writer::VarintTo(header, buf_.size());
+    const std::size_t at = out_.size();
+    out_.resize(at + kMaxVarint + static_cast<std::size_t>(bound));
+    const int compressed = LZ4_compress_default(buf_.data(), out_.data() + at + kMaxVarint,
+                                                static_cast<int>(buf_.size()), bound);
+    Writer::VarintTo(header, static_cast<std::uint64_t>(compressed));
+    // The block was written after room for the widest header; move it up
+    // behind the actual one.
+    std::memmove(out_.data() + at + header.size(), out_.data() + at + kMaxVarint,
+                 static_cast<std::size_t>(compressed));
+    std::memcpy(out_.data() + at, header.data(), header.size());
+    out_.resize(at + header.size() + static_cast<std::size_t>(compressed));
+    buf_.clear();
+  }
+
+  static void VarintTo(std::string& out, std::uint64_t v) {
+    char buf[kMaxVarint / 2];
     int n = 0;
     while (v >= 0x80) {
       buf[n++] = static_cast<char>(v | 0x80);
       v >>= 7;
     }
     buf[n++] = static_cast<char>(v);
-    out_.append(buf, n);
+    out.append(buf, n);
   }
+  void Varint(std::uint64_t v) { VarintTo(buf_, v); }
 
   template <typename T>
   void Put(const T& v) {
     if constexpr (std::is_same_v<T, bool>) {
-      out_.push_back(v ? 1 : 0);
+      buf_.push_back(v ? 1 : 0);
     } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
       const auto u = static_cast<std::uint64_t>(static_cast<std::int64_t>(v));
       Varint((u << 1) ^ (v < 0 ? ~std::uint64_t{0} : 0));
@@ -61,21 +88,25 @@ class Writer {
       Varint(v);
     } else if constexpr (std::is_same_v<T, double>) {
       static_assert(std::endian::native == std::endian::little);
-      out_.append(reinterpret_cast<const char*>(&v), sizeof v);
+      buf_.append(reinterpret_cast<const char*>(&v), sizeof v);
     } else if constexpr (std::is_same_v<T, std::string>) {
       Varint(v.size());
-      out_.append(v);
+      buf_.append(v);
     } else if constexpr (IsOptional<T>::value) {
-      out_.push_back(v ? 1 : 0);
+      buf_.push_back(v ? 1 : 0);
       if (v) Put(*v);
     } else if constexpr (IsVector<T>::value || IsSet<T>::value) {
       Varint(v.size());
-      for (const auto& item : v) Put(item);
+      for (const auto& item : v) {
+        Put(item);
+        if (buf_.size() >= kChunkBytes) Flush();
+      }
     } else if constexpr (IsMap<T>::value) {
       Varint(v.size());
       for (const auto& [key, value] : v) {
         Put(key);
         Put(value);
+        if (buf_.size() >= kChunkBytes) Flush();
       }
     } else {
       static_assert(std::is_aggregate_v<T>, "a State type the codec does not know");
@@ -84,7 +115,10 @@ class Writer {
   }
 
  private:
+  static constexpr std::size_t kChunkBytes = 256 << 10;
+  static constexpr std::size_t kMaxVarint = 20;  // two varints of a chunk header
   std::string& out_;
+  std::string buf_;
 };
 
 class Reader {
@@ -93,6 +127,7 @@ class Reader {
   bool ok() const { return ok_; }
   bool done() const { return in_.empty(); }
   std::string_view rest() const { return in_; }
+  void Skip(std::size_t n) { in_.remove_prefix(std::min(n, in_.size())); }
 
   std::uint64_t Varint() {
     std::uint64_t v = 0;
@@ -186,32 +221,45 @@ class Reader {
 }  // namespace
 
 std::string EncodeState(const FoldedState& folded) {
-  std::string raw;
-  Writer(raw).Put(folded.last_recorded_at_ns);
-  Writer(raw).Put(folded.state);
   std::string out(kMagic);
-  Writer(out).Varint(raw.size());
-  const std::size_t header = out.size();
-  out.resize(header + static_cast<std::size_t>(LZ4_compressBound(static_cast<int>(raw.size()))));
-  const int compressed = LZ4_compress_default(raw.data(), out.data() + header, static_cast<int>(raw.size()),
-                                              static_cast<int>(out.size() - header));
-  out.resize(header + static_cast<std::size_t>(compressed));
+  Writer writer(out);
+  writer.Put(folded.last_recorded_at_ns);
+  writer.Put(folded.state);
+  writer.Flush();
   out.shrink_to_fit();
   return out;
 }
 
 Result<FoldedState> DecodeState(std::string_view bytes) {
   if (!bytes.starts_with(kMagic)) return Fail(DataLoss("not an encoded state"));
-  Reader header(bytes.substr(kMagic.size()));
-  const std::uint64_t raw_size = header.Varint();
-  if (!header.ok() || raw_size > static_cast<std::uint64_t>(std::numeric_limits<int>::max())) {
-    return Fail(DataLoss("an encoded state with a bad header"));
+  // Two passes over the chunk headers: the raw size, then the blocks.
+  struct Chunk {
+    std::size_t raw_size;
+    std::string_view block;
+  };
+  std::vector<Chunk> chunks;
+  std::size_t raw_size = 0;
+  Reader headers(bytes.substr(kMagic.size()));
+  while (!headers.done()) {
+    const std::uint64_t raw = headers.Varint();
+    const std::uint64_t compressed = headers.Varint();
+    if (!headers.ok() || compressed > headers.rest().size() || raw > kLz4RatioMax * compressed + 16) {
+      return Fail(DataLoss("an encoded state with a bad chunk header"));
+    }
+    chunks.push_back({static_cast<std::size_t>(raw), headers.rest().substr(0, compressed)});
+    headers.Skip(compressed);
+    raw_size += raw;
   }
-  const std::string_view block = header.rest();
   std::string raw(raw_size, '\0');
-  const int n = LZ4_decompress_safe(block.data(), raw.data(), static_cast<int>(block.size()),
-                                    static_cast<int>(raw.size()));
-  if (n < 0 || static_cast<std::uint64_t>(n) != raw_size) return Fail(DataLoss("an encoded state fails to decompress"));
+  std::size_t at = 0;
+  for (const Chunk& c : chunks) {
+    const int n = LZ4_decompress_safe(c.block.data(), raw.data() + at, static_cast<int>(c.block.size()),
+                                      static_cast<int>(c.raw_size));
+    if (n < 0 || static_cast<std::size_t>(n) != c.raw_size) {
+      return Fail(DataLoss("an encoded state fails to decompress"));
+    }
+    at += c.raw_size;
+  }
   FoldedState folded;
   Reader reader(raw);
   reader.Get(folded.last_recorded_at_ns);

@@ -5,8 +5,12 @@
 // Grammar (every State type is a plain aggregate, walked field by field in
 // declaration order with Boost.PFR, so a field added to state.h is encoded
 // without touching this file):
-//   snapshot  := magic:"VSS1" raw-size:varint lz4-block
-//   lz4-block := LZ4 block compression of `value` of the FoldedState
+//   snapshot  := magic:"VSS2" chunk*
+//   chunk     := raw-size:varint compressed-size:varint lz4-block
+//   the chunks' raw bytes, end to end, are
+//                value(last_recorded_at) value(state)
+//   (a chunk ends after about 256 KiB of raw bytes, between two items of a
+//   collection, so an encode never holds the whole raw encoding)
 //   value     := integer   -> varint (LEB128; signed ones zig-zag encoded)
 //              | bool      -> one byte, 0 or 1
 //              | double    -> 8 bytes, little-endian IEEE 754
