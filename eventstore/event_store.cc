@@ -385,12 +385,16 @@ class RocksEventStore final : public EventStore {
     std::vector<Pending> batch;
     batch.push_back({std::move(request), {}, std::move(done)});
     WriteBatchOf(batch);
+    bool writer_needed = false;
     {
       std::lock_guard lock(queue_mu_);
       writing_ = false;
+      // Commands queued meanwhile, or Close, wait for the writer role. A
+      // wake-up for nothing would cost the lone appender two context
+      // switches per command: what this path exists to spare.
+      writer_needed = stopping_ || !queue_.empty();
     }
-    // Commands queued meanwhile, or Close, wait for the writer role.
-    queue_cv_.notify_one();
+    if (writer_needed) queue_cv_.notify_one();
   }
 
   Result<std::uint64_t> ImportRecords(std::vector<std::string> records) override {

@@ -242,6 +242,65 @@ TEST_F(EventStoreTest, ConcurrentAppendersGetDenseUniquePositions) {
   EXPECT_LT(stats.batches, stats.commands) << "group commit merged no batch at all";
 }
 
+// A blocking Append may write its command on the calling thread when the
+// writer is idle; it must still come after a command the same thread queued
+// just before with AppendAsync (which the writer may be staging right then),
+// and exactly one expectation between them must hold.
+TEST_F(EventStoreTest, AnAppendAfterAnAsyncOneOfTheSameThreadComesAfterIt) {
+  constexpr int kRounds = 200;
+  std::vector<std::uint64_t> async_positions(kRounds, std::numeric_limits<std::uint64_t>::max());
+  std::atomic<int> async_answers{0};
+  for (int i = 0; i < kRounds; ++i) {
+    AppendRequest first = testing::OneEvent("s", "T", 2 * i + 1);
+    first.expectations.push_back(
+        {"s", i == 0 ? ExpectedVersion::NoStream() : ExpectedVersion::Exact(static_cast<std::uint64_t>(2 * i - 1))});
+    store_->AppendAsync(std::move(first), [&, i](Result<AppendResult> r) {
+      if (r) async_positions[static_cast<std::size_t>(i)] = r->events[0].position;
+      ++async_answers;
+    });
+    AppendRequest second = testing::OneEvent("s", "T", 2 * i + 2);
+    second.expectations.push_back({"s", ExpectedVersion::Exact(static_cast<std::uint64_t>(2 * i))});
+    auto r = store_->Append(std::move(second));
+    ASSERT_TRUE(r) << "round " << i << ": " << r.error().ToString();
+    EXPECT_EQ(r->events[0].position, static_cast<std::uint64_t>(2 * i + 1));
+  }
+  store_->WaitForSize(2 * kRounds - 1, std::chrono::seconds(10));
+  ASSERT_TRUE(store_->Close().ok());
+  ASSERT_EQ(async_answers.load(), kRounds);
+  for (int i = 0; i < kRounds; ++i) EXPECT_EQ(async_positions[static_cast<std::size_t>(i)], std::uint64_t(2 * i));
+}
+
+// Close waits for commands written by their callers' threads as for the
+// writer's: every Append that returned success is in the reopened log.
+TEST_F(EventStoreTest, CloseDuringBlockingAppendsKeepsEveryAcknowledgedOne) {
+  constexpr int kThreads = 4;
+  std::vector<std::thread> threads;
+  std::mutex mu;
+  std::set<std::uint64_t> acknowledged;
+  std::atomic<bool> started{false};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0;; ++i) {
+        auto r = store_->Append(testing::OneEvent("s-" + std::to_string(t), "T", t * 100000 + i + 1));
+        started = true;
+        if (!r) {
+          EXPECT_EQ(r.error().code(), StatusCode::kUnavailable) << r.error().ToString();
+          return;
+        }
+        std::lock_guard lock(mu);
+        acknowledged.insert(r->events[0].position);
+      }
+    });
+  }
+  while (!started.load()) std::this_thread::yield();
+  ASSERT_TRUE(store_->Close().ok());
+  for (auto& t : threads) t.join();
+  Reopen();
+  ASSERT_FALSE(acknowledged.empty());
+  EXPECT_GT(store_->Size(), *acknowledged.rbegin());
+  for (std::uint64_t p : acknowledged) EXPECT_TRUE(store_->Read(p)) << "position " << p;
+}
+
 TEST_F(EventStoreTest, ConcurrentExpectedVersionRaceHasOneWinner) {
   std::atomic<int> winners{0}, conflicts{0};
   std::vector<std::thread> threads;
