@@ -29,7 +29,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "projections/dashboard.h"
@@ -92,13 +91,11 @@ class FactIndex {
   Candidates QualitativeCandidates(std::uint64_t n, const Period& period) const;
 
  private:
-  // Each name is held once: the map's keys view the deque's strings,
-  // which a push_back never moves.
+  // Dense ids of names: open addressing with linear probing over the ids
+  // (no node per name, a mask instead of a division); each name is held
+  // once, in a deque that a push_back never moves.
   class Names {
    public:
-    Names() = default;
-    Names(const Names&) = delete;  // the keys would view the other's names
-    Names& operator=(const Names&) = delete;
     std::uint32_t Intern(std::string_view name);
     std::uint32_t Find(std::string_view name) const;
     const std::string& Name(std::uint32_t id) const { return names_[id]; }
@@ -106,8 +103,13 @@ class FactIndex {
     std::size_t memory_bytes() const;
 
    private:
-    std::unordered_map<std::string_view, std::uint32_t> ids_;
-    std::deque<std::string> names_;
+    // The slot holding `name`, or the empty slot where it would go.
+    std::size_t Probe(std::string_view name, std::size_t hash) const;
+    void Grow();
+
+    std::vector<std::uint32_t> slots_;  // id + 1; 0: empty. Size: a power of two
+    std::vector<std::size_t> hashes_;   // by id
+    std::deque<std::string> names_;     // by id
   };
   struct Outcome {
     std::int64_t persons_controlled, offences_found, seizures, administrative_closures, fines;
