@@ -121,15 +121,28 @@ class Writer {
   std::string buf_;
 };
 
+// One LZ4 block of an encoded state.
+struct Chunk {
+  std::size_t raw_size;
+  std::string_view block;
+};
+
+// Reads plain bytes, or chunks decompressed one at a time into a buffer of
+// one chunk (the writer ends a chunk only between two items of a
+// collection, so no integer or string spans two chunks).
 class Reader {
  public:
   explicit Reader(std::string_view in) : in_(in) {}
+  explicit Reader(std::vector<Chunk> chunks) : chunks_(std::move(chunks)) {
+    for (const Chunk& c : chunks_) remaining_raw_ += c.raw_size;
+  }
   bool ok() const { return ok_; }
-  bool done() const { return in_.empty(); }
+  bool done() const { return in_.empty() && next_ == chunks_.size(); }
   std::string_view rest() const { return in_; }
   void Skip(std::size_t n) { in_.remove_prefix(std::min(n, in_.size())); }
 
   std::uint64_t Varint() {
+    Fill();
     std::uint64_t v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       if (in_.empty()) return Bad();
@@ -145,7 +158,7 @@ class Reader {
   // bytes left, so a corrupt count cannot make a decode allocate wildly.
   std::size_t Count() {
     const std::uint64_t n = Varint();
-    if (n > in_.size()) return static_cast<std::size_t>(Bad());
+    if (n > in_.size() + remaining_raw_) return static_cast<std::size_t>(Bad());
     return static_cast<std::size_t>(n);
   }
 
@@ -160,12 +173,13 @@ class Reader {
     } else if constexpr (std::is_integral_v<T>) {
       v = static_cast<T>(Varint());
     } else if constexpr (std::is_same_v<T, double>) {
+      Fill();
       if (in_.size() < sizeof v) return static_cast<void>(Bad());
       std::memcpy(&v, in_.data(), sizeof v);
       in_.remove_prefix(sizeof v);
     } else if constexpr (std::is_same_v<T, std::string>) {
-      const std::size_t n = Count();
-      if (!ok_) return;
+      const std::uint64_t n = Varint();
+      if (n > in_.size()) return static_cast<void>(Bad());
       v.assign(in_.data(), n);
       in_.remove_prefix(n);
     } else if constexpr (IsOptional<T>::value) {
@@ -202,7 +216,20 @@ class Reader {
   }
 
  private:
+  // Moves to the next chunk when this one is used up.
+  void Fill() {
+    if (!in_.empty() || next_ == chunks_.size() || !ok_) return;
+    const Chunk& c = chunks_[next_++];
+    buffer_.resize(c.raw_size);
+    const int n = LZ4_decompress_safe(c.block.data(), buffer_.data(), static_cast<int>(c.block.size()),
+                                      static_cast<int>(c.raw_size));
+    if (n < 0 || static_cast<std::size_t>(n) != c.raw_size) return static_cast<void>(Bad());
+    remaining_raw_ -= c.raw_size;
+    in_ = buffer_;
+  }
+
   std::uint8_t Byte() {
+    Fill();
     if (in_.empty()) return static_cast<std::uint8_t>(Bad());
     const auto b = static_cast<std::uint8_t>(in_.front());
     in_.remove_prefix(1);
@@ -216,6 +243,10 @@ class Reader {
 
   std::string_view in_;
   bool ok_ = true;
+  std::vector<Chunk> chunks_;
+  std::size_t next_ = 0;
+  std::size_t remaining_raw_ = 0;  // of the chunks after next_ - 1
+  std::string buffer_;              // the current chunk, decompressed
 };
 
 }  // namespace
@@ -232,13 +263,7 @@ std::string EncodeState(const FoldedState& folded) {
 
 Result<FoldedState> DecodeState(std::string_view bytes) {
   if (!bytes.starts_with(kMagic)) return Fail(DataLoss("not an encoded state"));
-  // Two passes over the chunk headers: the raw size, then the blocks.
-  struct Chunk {
-    std::size_t raw_size;
-    std::string_view block;
-  };
   std::vector<Chunk> chunks;
-  std::size_t raw_size = 0;
   Reader headers(bytes.substr(kMagic.size()));
   while (!headers.done()) {
     const std::uint64_t raw = headers.Varint();
@@ -248,20 +273,9 @@ Result<FoldedState> DecodeState(std::string_view bytes) {
     }
     chunks.push_back({static_cast<std::size_t>(raw), headers.rest().substr(0, compressed)});
     headers.Skip(compressed);
-    raw_size += raw;
-  }
-  std::string raw(raw_size, '\0');
-  std::size_t at = 0;
-  for (const Chunk& c : chunks) {
-    const int n = LZ4_decompress_safe(c.block.data(), raw.data() + at, static_cast<int>(c.block.size()),
-                                      static_cast<int>(c.raw_size));
-    if (n < 0 || static_cast<std::size_t>(n) != c.raw_size) {
-      return Fail(DataLoss("an encoded state fails to decompress"));
-    }
-    at += c.raw_size;
   }
   FoldedState folded;
-  Reader reader(raw);
+  Reader reader(std::move(chunks));
   reader.Get(folded.last_recorded_at_ns);
   reader.Get(folded.state);
   if (!reader.ok() || !reader.done()) return Fail(DataLoss("an encoded state is truncated or malformed"));

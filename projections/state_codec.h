@@ -10,7 +10,8 @@
 //   the chunks' raw bytes, end to end, are
 //                value(last_recorded_at) value(state)
 //   (a chunk ends after about 256 KiB of raw bytes, between two items of a
-//   collection, so an encode never holds the whole raw encoding)
+//   collection, so neither an encode nor a decode ever holds the whole raw
+//   encoding: no integer or string spans two chunks)
 //   value     := integer   -> varint (LEB128; signed ones zig-zag encoded)
 //              | bool      -> one byte, 0 or 1
 //              | double    -> 8 bytes, little-endian IEEE 754

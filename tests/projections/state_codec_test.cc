@@ -37,14 +37,15 @@ TEST(StateCodecTest, ZspScenarioAtEverySize) {
 TEST(StateCodecTest, SyntheticHistories) {
   for (bool chaos : {false, true}) {
     testing::SyntheticOptions options;
-    options.events = 3000;
+    // Enough events for an encoding of many chunks (state_codec.h).
+    options.events = 20000;
     options.chaos = chaos;
     FoldedState folded;
     testing::GenerateHistory(options, [&](const EventMeta& meta, const std::string&, const std::string& payload) {
       (void)ApplyPayload(folded.state, meta, payload);
       folded.last_recorded_at_ns = meta.recorded_at_ns;
     });
-    ASSERT_EQ(folded.state.size, 3000u);
+    ASSERT_EQ(folded.state.size, 20000u);
     ExpectRoundTrip(folded);
   }
 }
