@@ -1,7 +1,7 @@
 // vigie-bench-projections: the read side of issue 3, measured in one run
 // against a plain RocksDB scan of the same log.
 //
-//   vigie-bench-projections [--events N] [--dir DIR] [--rounds R] [--year Y]
+//   vigie-bench-projections [--events N] [--dir DIR] [--rounds R] [--year Y] [--cache C]
 //
 // Builds a store of N synthetic events (tests/projections/synthetic_history.h:
 // ten years of a partnership), closes it, then, R rounds interleaved:
@@ -15,7 +15,10 @@
 //   end of the history"), with the fact index and with the plain walk of the
 //   state; and "Y as known 45 days after its end" (an as-of time inside the
 //   history, so a materialised state), with snapshots and without (a
-//   StateAt whose snapshot spacing exceeds the log).
+//   StateAt whose snapshot spacing exceeds the log). Resident memory (now
+//   and peak, from /proc/self/status) after the rebuild and after the as-of
+//   queries; the StateAt with snapshots is released before the one without
+//   is built.
 // Progress goes to stderr, figures to stdout. Nothing is asserted: the
 // figures are the result.
 #include <sys/stat.h>
@@ -23,6 +26,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 
@@ -100,6 +104,18 @@ Status BuildStore(const std::string& dir, std::uint64_t events, std::int64_t* la
   return (*reopened)->Close();
 }
 
+// A line of /proc/self/status in MiB (VmRSS: now; VmHWM: the peak).
+std::uint64_t ResidentMiB(std::string_view field) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with(field) && line.size() > field.size() && line[field.size()] == ':') {
+      return std::strtoull(line.c_str() + field.size() + 1, nullptr, 10) / 1024;  // kB
+    }
+  }
+  return 0;
+}
+
 struct Timed {
   double seconds = 0;            // view and evaluation body
   double serialize_seconds = 0;  // the body as JSON text
@@ -133,6 +149,10 @@ int Main(int argc, char** argv) {
   app.add_option("--rounds", rounds, "interleaved rounds of raw scan and rebuild (default 3)")
       ->check(CLI::Range(1, 20));
   app.add_option("--year", year_option, "the year evaluated (default: the history's last full year)");
+  std::size_t cache_entries = StateAtOptions{}.cache_entries;
+  app.add_option("--cache", cache_entries,
+                 "as-of states StateAt keeps (default: StateAtOptions'; each is a whole state, so "
+                 "1 for a large history)");
   CLI11_PARSE(app, argc, argv);
 
   std::string dir = parent + "/vigie-bench-projections-XXXXXX";
@@ -176,7 +196,10 @@ int Main(int argc, char** argv) {
       std::cerr << "vigie-bench-projections: " << raw.error().ToString() << "\n";
       return 1;
     }
-    states = std::make_unique<StateAt>(store->get());
+    states.reset();  // before the next one, so that two never coexist
+    StateAtOptions options;
+    options.cache_entries = cache_entries;
+    states = std::make_unique<StateAt>(store->get(), options);
     start = Clock::now();
     if (Status st = states->CatchUp(); !st.ok()) {
       std::cerr << "vigie-bench-projections: " << st.ToString() << "\n";
@@ -203,6 +226,9 @@ int Main(int argc, char** argv) {
                 << states->snapshot_bytes() / (1 << 20) << " MiB encoded\n";
     }
   }
+
+  std::cout << "memory after the rebuild: " << ResidentMiB("VmRSS") << " MiB resident (peak so far "
+            << ResidentMiB("VmHWM") << " MiB)\n";
 
   auto report = [&](const char* what, StateAt& s, const AsOf& as_of, bool facts) {
     for (int r = 0; r < 2; ++r) {
@@ -238,6 +264,13 @@ int Main(int argc, char** argv) {
     }
   }
 
+  AsOf end_minus_one;
+  end_minus_one.position = events - 1;
+  report("as of position N-1, snapshots, fact index", *states, end_minus_one, true);
+  std::cout << "memory with snapshots and as-of states: " << ResidentMiB("VmRSS") << " MiB resident (peak "
+            << ResidentMiB("VmHWM") << " MiB)\n";
+  states.reset();
+
   StateAtOptions no_snapshots;
   no_snapshots.snapshot_every_events = events * 4;
   no_snapshots.cache_entries = 0;
@@ -248,9 +281,6 @@ int Main(int argc, char** argv) {
             << " ev/s\n";
   report("as known 45 days after it, no snapshot, fact index", bare, inside, true);
   report("as of the end, no snapshot (live), fact index", bare, AsOf{}, true);
-  AsOf end_minus_one;
-  end_minus_one.position = events - 1;
-  report("as of position N-1, snapshots, fact index", *states, end_minus_one, true);
   report("as of position N-1, no snapshot, fact index", bare, end_minus_one, true);
   (void)(*store)->Close();
   return 0;
