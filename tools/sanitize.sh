@@ -29,7 +29,7 @@ TSAN_TARGETS=${VIGIE_TSAN_TARGETS:-eventstore_test eventstore_crash_test server_
 JOBS=$(nproc)
 PACKAGES=(
   g++ cmake ninja-build pkg-config
-  librocksdb-dev libflatbuffers-dev flatbuffers-compiler
+  librocksdb-dev liblz4-dev libflatbuffers-dev flatbuffers-compiler
   libboost1.81-dev libboost-json1.81-dev
   libspdlog-dev libgtest-dev libssl-dev libcli11-dev
 )
@@ -91,7 +91,7 @@ run_tsan() {
   configure build-tsan "thread"
   # shellcheck disable=SC2086  # a list of targets
   timed "tsan build" cmake --build build-tsan -j"$JOBS" --target $TSAN_TARGETS
-  TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:history_size=4} \
+  TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1:history_size=7:suppressions=$PWD/tools/tsan.supp} \
     timed "tsan ctest" ctest --test-dir build-tsan --output-on-failure -j"$JOBS" --timeout 900 \
       -R "$TSAN_TESTS" -E "_NOT_BUILT"
 }
