@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "projections/prefetched_scan.h"
 #include "projections/state_codec.h"
 #include "schemas/record_generated.h"
 
@@ -13,20 +12,12 @@ Status FoldFromStore(const eventstore::EventStore& store, std::uint64_t to, Fold
   const std::uint64_t from = folded.state.size;
   if (to <= from) return Status::Ok();
   RecordAligner aligned;
-  auto fold = [&](const eventstore::RecordView& view) {
+  Status scanned = store.Scan(from, to, [&](const eventstore::RecordView& view) {
     const schema::Record* r = aligned(view);
     if (!ApplyRecord(folded.state, view.position, r, facts).ok() && skipped) ++*skipped;
     if (r) folded.last_recorded_at_ns = r->recorded_at();
-  };
-  // A long fold reads the log on a second thread; a short one is not worth
-  // the thread.
-  constexpr std::uint64_t kPrefetchFrom = 4 * PrefetchedScan::kBatchRecords;
-  Status scanned = to - from >= kPrefetchFrom
-                       ? PrefetchedScan::Run(store, from, to, fold)
-                       : store.Scan(from, to, [&](const eventstore::RecordView& view) {
-                           fold(view);
-                           return true;
-                         });
+    return true;
+  });
   if (!scanned.ok()) return scanned;
   if (folded.state.size != to) {
     return Internal("the log ended at position " + std::to_string(folded.state.size) +
