@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <functional>
 #include <limits>
+#include <memory>
+#include <mutex>
 #include <set>
 
 #include "projections/period_index.h"
@@ -245,10 +247,8 @@ std::size_t FactIndex::EndOf(std::uint64_t n) const {
   return static_cast<std::size_t>(it - rows_.begin());
 }
 
-std::vector<DerivedIndicators> FactIndex::ComputeDerived(std::uint64_t n,
-                                                         const std::vector<Period>& periods,
-                                                         const std::optional<std::string>& cell) const {
-  // ---- the mini-fold: per-entity slots as of tree size n ----------------
+// The mini-fold's result: per-entity slots as of tree size n.
+struct FactIndex::Replayed {
   struct InfoSlot {
     std::int64_t t = 0;
     std::uint32_t cell = kNone, situation = kNone;
@@ -288,17 +288,50 @@ std::vector<DerivedIndicators> FactIndex::ComputeDerived(std::uint64_t n,
     std::vector<std::pair<int, bool>> evaluations;  // (year, met), in log order
   };
 
-  const std::size_t end = EndOf(n);
-  std::vector<InfoSlot> info(info_.size());
-  std::vector<ControlSlot> controls(controls_.size());
-  std::vector<SituationSlot> situations(situations_.size());
-  std::vector<DecisionSlot> decisions(decisions_.size());
-  std::vector<MeetingSlot> meetings(meetings_.size());
-  std::vector<CellSlot> cells(cells_.size());
-  std::vector<CommitmentSlot> commitments(commitments_.size());
-  std::vector<std::uint64_t> analysis_version(analyses_.size(), std::numeric_limits<std::uint64_t>::max());
-  std::vector<std::size_t> analysis_rows;
 
+  std::vector<InfoSlot> info;
+  std::vector<ControlSlot> controls;
+  std::vector<SituationSlot> situations;
+  std::vector<DecisionSlot> decisions;
+  std::vector<MeetingSlot> meetings;
+  std::vector<CellSlot> cells;
+  std::vector<CommitmentSlot> commitments;
+  std::vector<std::uint64_t> analysis_version;
+  std::vector<std::size_t> analysis_rows;
+};
+
+std::shared_ptr<const FactIndex::Replayed> FactIndex::Replay(std::uint64_t n) const {
+  {
+    std::lock_guard guard(replay_mu_);
+    if (last_replay_ && last_replay_n_ == n) return last_replay_;
+  }
+  auto replayed = std::make_shared<Replayed>();
+  Replayed& s = *replayed;
+  const std::size_t end = EndOf(n);
+  s.info.resize(info_.size());
+  s.controls.resize(controls_.size());
+  s.situations.resize(situations_.size());
+  s.decisions.resize(decisions_.size());
+  s.meetings.resize(meetings_.size());
+  s.cells.resize(cells_.size());
+  s.commitments.resize(commitments_.size());
+  s.analysis_version.assign(analyses_.size(), std::numeric_limits<std::uint64_t>::max());
+  auto& info = s.info;
+  auto& controls = s.controls;
+  auto& situations = s.situations;
+  auto& decisions = s.decisions;
+  auto& meetings = s.meetings;
+  auto& cells = s.cells;
+  auto& commitments = s.commitments;
+  auto& analysis_version = s.analysis_version;
+  auto& analysis_rows = s.analysis_rows;
+  using ControlSlot = Replayed::ControlSlot;
+  using SituationSlot = Replayed::SituationSlot;
+  using DecisionSlot = Replayed::DecisionSlot;
+  using MeetingSlot = Replayed::MeetingSlot;
+  using CommitmentSlot = Replayed::CommitmentSlot;
+  using CellSlot = Replayed::CellSlot;
+  using MembershipSlot = Replayed::MembershipSlot;
   for (std::size_t i = 0; i < end; ++i) {
     const Row& r = rows_[i];
     switch (r.kind) {
@@ -357,6 +390,33 @@ std::vector<DerivedIndicators> FactIndex::ComputeDerived(std::uint64_t n,
         break;
     }
   }
+
+  std::lock_guard guard(replay_mu_);
+  last_replay_ = replayed;
+  last_replay_n_ = n;
+  return replayed;
+}
+
+std::vector<DerivedIndicators> FactIndex::ComputeDerived(std::uint64_t n,
+                                                         const std::vector<Period>& periods,
+                                                         const std::optional<std::string>& cell) const {
+  const std::shared_ptr<const Replayed> replayed = Replay(n);
+  const auto& info = replayed->info;
+  const auto& controls = replayed->controls;
+  const auto& situations = replayed->situations;
+  const auto& decisions = replayed->decisions;
+  const auto& meetings = replayed->meetings;
+  const auto& cells = replayed->cells;
+  const auto& commitments = replayed->commitments;
+  const auto& analysis_version = replayed->analysis_version;
+  const auto& analysis_rows = replayed->analysis_rows;
+  using InfoSlot = Replayed::InfoSlot;
+  using ControlSlot = Replayed::ControlSlot;
+  using SituationSlot = Replayed::SituationSlot;
+  using DecisionSlot = Replayed::DecisionSlot;
+  using MeetingSlot = Replayed::MeetingSlot;
+  using CommitmentSlot = Replayed::CommitmentSlot;
+  using MembershipSlot = Replayed::MembershipSlot;
 
   // ---- the counts, as dashboard.cc makes them from State ----------------
   std::vector<DerivedIndicators> out(periods.size());

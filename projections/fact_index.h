@@ -26,6 +26,8 @@
 // and readers read under the shared one.
 #include <cstdint>
 #include <deque>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -116,8 +118,17 @@ class FactIndex {
   };
 
   std::size_t EndOf(std::uint64_t n) const;  // rows with position < n
+  // The mini-fold of rows [0, EndOf(n)); the last one is kept, since an
+  // evaluation asks for the same n once per granularity, and often again.
+  // Rows below n never change, so it stays valid while rows are added.
+  struct Replayed;
+  std::shared_ptr<const Replayed> Replay(std::uint64_t n) const;
   void Push(Kind kind, const EventMeta& meta, std::uint32_t entity, std::uint32_t cell = kNone,
             std::uint32_t other = kNone, std::int64_t extra = 0);
+
+  mutable std::mutex replay_mu_;  // guards last_replay_*: readers share the index
+  mutable std::shared_ptr<const Replayed> last_replay_;
+  mutable std::uint64_t last_replay_n_ = 0;
 
   std::uint64_t size_ = 0;
   std::vector<Row> rows_;
