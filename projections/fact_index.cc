@@ -247,48 +247,53 @@ std::size_t FactIndex::EndOf(std::uint64_t n) const {
   return static_cast<std::size_t>(it - rows_.begin());
 }
 
+namespace {
+
+// Per-entity slots of the mini-fold (FactIndex::Replay).
+constexpr std::uint32_t kNone = FactIndex::kNone;
+struct InfoSlot {
+  std::int64_t t = 0;
+  std::uint32_t cell = kNone, situation = kNone;
+  bool exists = false;
+};
+struct ControlSlot {
+  std::int64_t planned = 0, outcome_t = 0, cancelled_t = 0;
+  std::int64_t outcome = -1;
+  std::uint32_t cell = kNone;
+  bool exists = false, cancelled = false;
+};
+struct SituationSlot {
+  std::int64_t opened = 0, closed = 0;
+  std::uint32_t cell = kNone;
+  bool exists = false, is_closed = false;
+};
+struct DecisionSlot {
+  std::int64_t t = 0, due = 0, completed_t = 0;
+  std::uint32_t cell = kNone, situation = kNone;
+  bool exists = false, completed = false;
+};
+struct MeetingSlot {
+  std::int64_t held_t = 0, attendees = -1;
+  std::uint32_t cell = kNone;
+  bool exists = false, emergency = false, held = false;
+};
+struct MembershipSlot {
+  std::uint32_t partner;
+  std::int64_t joined, left;  // left: kNever while a member
+};
+struct CellSlot {
+  bool exists = false;
+  std::vector<MembershipSlot> memberships;
+};
+struct CommitmentSlot {
+  bool exists = false;
+  std::vector<std::pair<int, bool>> evaluations;  // (year, met), in log order
+};
+
+}  // namespace
+
 // The mini-fold's result: per-entity slots as of tree size n.
 struct FactIndex::Replayed {
-  struct InfoSlot {
-    std::int64_t t = 0;
-    std::uint32_t cell = kNone, situation = kNone;
-    bool exists = false;
-  };
-  struct ControlSlot {
-    std::int64_t planned = 0, outcome_t = 0, cancelled_t = 0;
-    std::int64_t outcome = -1;
-    std::uint32_t cell = kNone;
-    bool exists = false, cancelled = false;
-  };
-  struct SituationSlot {
-    std::int64_t opened = 0, closed = 0;
-    std::uint32_t cell = kNone;
-    bool exists = false, is_closed = false;
-  };
-  struct DecisionSlot {
-    std::int64_t t = 0, due = 0, completed_t = 0;
-    std::uint32_t cell = kNone, situation = kNone;
-    bool exists = false, completed = false;
-  };
-  struct MeetingSlot {
-    std::int64_t held_t = 0, attendees = -1;
-    std::uint32_t cell = kNone;
-    bool exists = false, emergency = false, held = false;
-  };
-  struct MembershipSlot {
-    std::uint32_t partner;
-    std::int64_t joined, left;  // left: kNever while a member
-  };
-  struct CellSlot {
-    bool exists = false;
-    std::vector<MembershipSlot> memberships;
-  };
-  struct CommitmentSlot {
-    bool exists = false;
-    std::vector<std::pair<int, bool>> evaluations;  // (year, met), in log order
-  };
-
-
   std::vector<InfoSlot> info;
   std::vector<ControlSlot> controls;
   std::vector<SituationSlot> situations;
@@ -316,61 +321,45 @@ std::shared_ptr<const FactIndex::Replayed> FactIndex::Replay(std::uint64_t n) co
   s.cells.resize(cells_.size());
   s.commitments.resize(commitments_.size());
   s.analysis_version.assign(analyses_.size(), std::numeric_limits<std::uint64_t>::max());
-  auto& info = s.info;
-  auto& controls = s.controls;
-  auto& situations = s.situations;
-  auto& decisions = s.decisions;
-  auto& meetings = s.meetings;
-  auto& cells = s.cells;
-  auto& commitments = s.commitments;
-  auto& analysis_version = s.analysis_version;
-  auto& analysis_rows = s.analysis_rows;
-  using ControlSlot = Replayed::ControlSlot;
-  using SituationSlot = Replayed::SituationSlot;
-  using DecisionSlot = Replayed::DecisionSlot;
-  using MeetingSlot = Replayed::MeetingSlot;
-  using CommitmentSlot = Replayed::CommitmentSlot;
-  using CellSlot = Replayed::CellSlot;
-  using MembershipSlot = Replayed::MembershipSlot;
   for (std::size_t i = 0; i < end; ++i) {
     const Row& r = rows_[i];
     switch (r.kind) {
-      case Kind::kInfoShared: info[r.entity] = {r.t, r.cell, r.other, true}; break;
+      case Kind::kInfoShared: s.info[r.entity] = {r.t, r.cell, r.other, true}; break;
       case Kind::kAnalysisCovers:
-        analysis_version[r.entity] = r.position;  // a later version replaces the items
-        analysis_rows.push_back(i);
+        s.analysis_version[r.entity] = r.position;  // a later version replaces the items
+        s.analysis_rows.push_back(i);
         break;
-      case Kind::kControlPlanned: controls[r.entity] = ControlSlot{r.t, 0, 0, -1, r.cell, true, false}; break;
+      case Kind::kControlPlanned: s.controls[r.entity] = ControlSlot{r.t, 0, 0, -1, r.cell, true, false}; break;
       case Kind::kControlOutcome:
-        controls[r.entity].outcome_t = r.t;
-        controls[r.entity].outcome = r.extra;
+        s.controls[r.entity].outcome_t = r.t;
+        s.controls[r.entity].outcome = r.extra;
         break;
       case Kind::kControlCancelled:
-        controls[r.entity].cancelled_t = r.t;
-        controls[r.entity].cancelled = true;
+        s.controls[r.entity].cancelled_t = r.t;
+        s.controls[r.entity].cancelled = true;
         break;
-      case Kind::kSituationOpened: situations[r.entity] = SituationSlot{r.t, 0, r.cell, true, false}; break;
+      case Kind::kSituationOpened: s.situations[r.entity] = SituationSlot{r.t, 0, r.cell, true, false}; break;
       case Kind::kSituationClosed:
-        situations[r.entity].closed = r.t;
-        situations[r.entity].is_closed = true;
+        s.situations[r.entity].closed = r.t;
+        s.situations[r.entity].is_closed = true;
         break;
       case Kind::kDecisionRecorded:
-        decisions[r.entity] = DecisionSlot{r.t, r.extra, 0, r.cell, r.other, true, false};
+        s.decisions[r.entity] = DecisionSlot{r.t, r.extra, 0, r.cell, r.other, true, false};
         break;
       case Kind::kDecisionCompleted:
-        decisions[r.entity].completed_t = r.t;
-        decisions[r.entity].completed = true;
+        s.decisions[r.entity].completed_t = r.t;
+        s.decisions[r.entity].completed = true;
         break;
       case Kind::kMeetingScheduled:
-        meetings[r.entity] = MeetingSlot{0, -1, r.cell, true, r.extra != 0, false};
+        s.meetings[r.entity] = MeetingSlot{0, -1, r.cell, true, r.extra != 0, false};
         break;
       case Kind::kMeetingHeld:
-        meetings[r.entity].held = true;
-        meetings[r.entity].held_t = r.t;
-        meetings[r.entity].attendees = r.extra;
+        s.meetings[r.entity].held = true;
+        s.meetings[r.entity].held_t = r.t;
+        s.meetings[r.entity].attendees = r.extra;
         break;
       case Kind::kCellCreated: {
-        CellSlot& c = cells[r.entity];
+        CellSlot& c = s.cells[r.entity];
         c.exists = true;
         c.memberships.clear();
         for (std::uint32_t p : members_[static_cast<std::size_t>(r.extra)]) {
@@ -378,15 +367,15 @@ std::shared_ptr<const FactIndex::Replayed> FactIndex::Replay(std::uint64_t n) co
         }
         break;
       }
-      case Kind::kCellMemberAdded: cells[r.entity].memberships.push_back({r.other, r.t, kNever}); break;
+      case Kind::kCellMemberAdded: s.cells[r.entity].memberships.push_back({r.other, r.t, kNever}); break;
       case Kind::kCellMemberRemoved:
-        for (MembershipSlot& m : cells[r.entity].memberships) {
+        for (MembershipSlot& m : s.cells[r.entity].memberships) {
           if (m.partner == r.other && m.left == kNever) m.left = r.t;
         }
         break;
-      case Kind::kCommitmentRecorded: commitments[r.entity] = CommitmentSlot{true, {}}; break;
+      case Kind::kCommitmentRecorded: s.commitments[r.entity] = CommitmentSlot{true, {}}; break;
       case Kind::kCommitmentEvaluated:
-        commitments[r.entity].evaluations.emplace_back(static_cast<int>(r.extra), r.other == 1);
+        s.commitments[r.entity].evaluations.emplace_back(static_cast<int>(r.extra), r.other == 1);
         break;
     }
   }
@@ -410,13 +399,6 @@ std::vector<DerivedIndicators> FactIndex::ComputeDerived(std::uint64_t n,
   const auto& commitments = replayed->commitments;
   const auto& analysis_version = replayed->analysis_version;
   const auto& analysis_rows = replayed->analysis_rows;
-  using InfoSlot = Replayed::InfoSlot;
-  using ControlSlot = Replayed::ControlSlot;
-  using SituationSlot = Replayed::SituationSlot;
-  using DecisionSlot = Replayed::DecisionSlot;
-  using MeetingSlot = Replayed::MeetingSlot;
-  using CommitmentSlot = Replayed::CommitmentSlot;
-  using MembershipSlot = Replayed::MembershipSlot;
 
   // ---- the counts, as dashboard.cc makes them from State ----------------
   std::vector<DerivedIndicators> out(periods.size());
