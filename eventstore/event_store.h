@@ -205,8 +205,11 @@ class EventStore {
   // ---- writing -----------------------------------------------------------
   // Blocks until the command's events are durable (or refused).
   virtual Result<AppendResult> Append(AppendRequest request) = 0;
-  // Same, without blocking: `done` runs on the writer thread once durable.
-  // It must be quick and must not call Append.
+  // Same, without blocking: `done` runs once the command is durable or
+  // refused, on the thread that finished it: the writer, the syncer, a
+  // caller of Append that wrote the batch itself, or this caller at once
+  // when the request is refused before being queued (read-only, invalid,
+  // closing, too many waiting). It must be quick and must not call Append.
   virtual void AppendAsync(AppendRequest request,
                            std::function<void(Result<AppendResult>)> done) = 0;
   // Appends records exported from another store (vigie import), byte for
