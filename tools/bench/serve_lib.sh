@@ -1,7 +1,7 @@
 # serve_lib.sh: sourced by http_bench.sh and soak.sh. Starts `vigie serve`
 # on a fresh store in $OUT/data, on an ephemeral port of 127.0.0.1, and
-# sets up the partnership both scripts load: a territory, partners, a cell
-# and a member with a token.
+# sets up the partnership both scripts load: a territory, partners, two cells
+# (the member's partner is in `cp`, not in `cs`) and a member with a token.
 #
 #   serve_start VIGIE ORIGIN  sets SERVER_PID, PORT, BASE, ADMIN, MEMBER;
 #                             the server's stderr (one JSON line per
@@ -34,5 +34,7 @@ serve_start() {
   post "$ADMIN" register-partner '{"partner_id":"ville","name":"Ville","kind":"local_authority"}' >/dev/null
   post "$ADMIN" register-partner '{"partner_id":"bailleur","name":"Bailleur","kind":"social_landlord"}' >/dev/null
   post "$ADMIN" create-cell '{"cell_id":"cp","name":"Cellule partenariale","kind":"partnership","chairs":[],"members":["ddsp","ville","bailleur"],"confidential":true}' >/dev/null
+  # A second cell without the member's partner: sharing there is refused (422).
+  post "$ADMIN" create-cell '{"cell_id":"cs","name":"Cellule de sécurité","kind":"security_operational","chairs":[],"members":["ddsp"],"confidential":false}' >/dev/null
   MEMBER=$(post "$ADMIN" enroll-person '{"person_id":"m-ville","partner_id":"ville","display_name":"Membre","roles":["member"]}' | jq -r .token)
 }

@@ -10,8 +10,8 @@
 # The mix, per wrk connection, in a fixed rotation of 20 requests:
 #   10 POST share-information, a fresh info_id and command_id each (201),
 #    1 POST share-information reusing an info_id already created (409),
-#    1 POST share-information with a missing field (422),
-#    2 GET /v1/me, 2 GET /v1/dashboard (quarters), 2 GET /v1/audit/checkpoint,
+#    1 POST share-information to a cell the member's partner is not in (422),
+#    2 GET /v1/me, 2 GET /v1/dashboard (quarters), 2 GET /v1/plan,
 #    1 GET /healthz, 1 GET /metrics.
 # The cell view is left out on purpose: it lists every item and grows
 # with the run (http_bench.sh measures it).
@@ -51,12 +51,12 @@ statuses = {}
 function init(args) thread_no = tonumber(wrk.thread:get("thread_no")) or 0 end
 local auth = { ["Authorization"] = "Bearer $MEMBER", ["Content-Type"] = "application/json" }
 local reads = { "/v1/me", "/v1/dashboard?from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z&granularity=quarter",
-                "/v1/audit/checkpoint", "/v1/me",
+                "/v1/plan", "/v1/me",
                 "/v1/dashboard?from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z&granularity=quarter",
-                "/v1/audit/checkpoint", "/healthz", "/metrics" }
-local function share(info_id, uuid, summary)
-  local body = '{"command_id":"' .. uuid .. '","info_id":"' .. info_id .. '","cell_id":"cp","topic":"vols",' ..
-    '"neighbourhood":"Montreynaud",' .. summary .. '"sensitivity":"public"}'
+                "/v1/plan", "/healthz", "/metrics" }
+local function share(info_id, uuid, summary, cell)
+  local body = '{"command_id":"' .. uuid .. '","info_id":"' .. info_id .. '","cell_id":"' .. (cell or "cp") ..
+    '","topic":"vols","neighbourhood":"Montreynaud",' .. summary .. '"sensitivity":"public"}'
   return wrk.format("POST", "/v1/commands/share-information", auth, body)
 end
 function request()
@@ -68,7 +68,7 @@ function request()
   elseif slot == 10 then
     return share("taken", uuid, '"summary":"Doublon",')
   elseif slot == 11 then
-    return share(string.format("b%d-%d", thread_no, counter), uuid, '')
+    return share(string.format("b%d-%d", thread_no, counter), uuid, '"summary":"Hors cellule",', "cs")
   else
     return wrk.format("GET", reads[slot - 11], auth)
   end
