@@ -37,6 +37,7 @@
 
 #include "eventstore/event_store.h"
 #include "tests/support/child_process.h"
+#include "tests/support/vigie_process_test.h"
 #include "tests/server/http_client.h"
 
 namespace vigie::server::testing {
@@ -75,42 +76,9 @@ struct Acknowledged {
   std::string body;  // the JSON body of the 2xx answer
 };
 
-class KillLoopTest : public ::testing::Test {
+class KillLoopTest : public child_process::VigieProcessTest {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "vigie-kill-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    data_ = dir_ + "/data";
-  }
-  void TearDown() override {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    std::filesystem::remove_all(dir_);
-  }
-
-  int RunVigie(const std::vector<std::string>& args, std::string* out = nullptr) {
-    std::vector<std::string> argv = {VIGIE_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    pid_t pid = Spawn(argv, dir_ + "/run.out", dir_ + "/run.err");
-    if (pid <= 0) return -1;
-    int code = WaitExit(pid, 300s);
-    if (out) *out = ReadFile(dir_ + "/run.out");
-    if (code != 0) ADD_FAILURE() << "vigie exited " << code << ": " << ReadFile(dir_ + "/run.err");
-    return code;
-  }
-
-  // Starts `vigie serve` on an ephemeral port; the port from its log line.
-  std::uint16_t Serve() {
-    pid_ = Spawn({VIGIE_BINARY, "serve", "--data", data_, "--listen", "127.0.0.1:0", "--workers", "8"},
-                 dir_ + "/serve.out", dir_ + "/serve.err");
-    if (pid_ <= 0) return 0;
-    const std::uint16_t port = WaitForPort(pid_, {dir_ + "/serve.err"}, 60s);
-    if (port == 0 && waitpid(pid_, nullptr, WNOHANG) == pid_) pid_ = -1;
-    return port;
-  }
+  std::uint16_t Serve() { return VigieProcessTest::Serve("8"); }
 
   void Kill() {
     ASSERT_EQ(kill(pid_, SIGKILL), 0);
@@ -121,10 +89,6 @@ class KillLoopTest : public ::testing::Test {
         << "the server ended on its own before the kill: " << ReadFile(dir_ + "/serve.err")
         << ReadFile(dir_ + "/serve.out");
   }
-
-  std::string dir_;
-  std::string data_;
-  pid_t pid_ = -1;
 };
 
 TEST_F(KillLoopTest, SigkillUnderLoadLosesNoAcknowledgedCommandAndTheStoreVerifies) {

@@ -27,6 +27,7 @@
 #include "eventstore/event_store.h"
 #include "tests/server/http_client.h"
 #include "tests/support/child_process.h"
+#include "tests/support/vigie_process_test.h"
 
 namespace vigie::server::testing {
 namespace {
@@ -37,44 +38,9 @@ using vigie::child_process::Spawn;
 using vigie::child_process::WaitExit;
 using vigie::child_process::WaitForPort;
 
-class ServeProcessTest : public ::testing::Test {
+class ServeProcessTest : public child_process::VigieProcessTest {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "vigie-serve-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    data_ = dir_ + "/data";
-  }
-  void TearDown() override {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    std::filesystem::remove_all(dir_);
-  }
-
-  int RunVigie(const std::vector<std::string>& args, std::string* out = nullptr) {
-    std::vector<std::string> argv = {VIGIE_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    pid_t pid = Spawn(argv, dir_ + "/run.out", dir_ + "/run.err");
-    if (pid <= 0) return -1;
-    int code = WaitExit(pid, 120s);
-    if (out) *out = ReadFile(dir_ + "/run.out");
-    if (code != 0) ADD_FAILURE() << "vigie exited " << code << ": " << ReadFile(dir_ + "/run.err");
-    return code;
-  }
-
-  // Starts `vigie serve` on an ephemeral port; the port from its log line.
-  std::uint16_t Serve() {
-    pid_ = Spawn({VIGIE_BINARY, "serve", "--data", data_, "--listen", "127.0.0.1:0", "--workers", "16"},
-                 dir_ + "/serve.out", dir_ + "/serve.err");
-    if (pid_ <= 0) return 0;
-    return WaitForPort(pid_, {dir_ + "/serve.err"}, 30s);
-  }
-
-  std::string dir_;
-  std::string data_;
-  pid_t pid_ = -1;
+  std::uint16_t Serve() { return VigieProcessTest::Serve("16"); }
 };
 
 TEST_F(ServeProcessTest, SigtermMidLoadLosesNoAcknowledgedCommandAndStoresACheckpoint) {
