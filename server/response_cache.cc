@@ -1,9 +1,24 @@
 #include "server/response_cache.h"
 
+#include <utility>
+
 namespace vigie::server {
 
-ResponseCache::ResponseCache(std::size_t bytes_max, std::chrono::milliseconds max_age)
-    : bytes_max_(bytes_max), max_age_(max_age) {}
+// An answer being computed by one caller, waited for by others.
+struct ResponseCache::Flight {
+  std::uint64_t size = 0;
+  std::size_t waiters = 0;
+  bool done = false;
+  std::optional<std::string> body;  // the answer, when cacheable and awaited
+};
+
+ResponseCache::Ticket::~Ticket() {
+  if (cache_) cache_->Finish(*this, std::nullopt);
+}
+
+ResponseCache::ResponseCache(std::size_t bytes_max, std::chrono::milliseconds max_age,
+                             std::chrono::milliseconds wait_max)
+    : bytes_max_(bytes_max), max_age_(max_age), wait_max_(wait_max) {}
 
 std::string ResponseCache::KeyOf(std::string_view person_id, std::string_view target) {
   // Person ids are entity ids (no NUL), so the key is unambiguous.
@@ -15,17 +30,76 @@ std::string ResponseCache::KeyOf(std::string_view person_id, std::string_view ta
   return key;
 }
 
+const ResponseCache::Entry* ResponseCache::FindLocked(const std::string& key,
+                                                      std::uint64_t size) const {
+  auto it = entries_.find(key);
+  if (it == entries_.end() || it->second.size != size ||
+      Clock::now() - it->second.stored > max_age_) {
+    return nullptr;
+  }
+  return &it->second;
+}
+
 std::optional<std::string> ResponseCache::Find(std::string_view person_id, std::string_view target,
                                                std::uint64_t size) const {
   if (!enabled()) return std::nullopt;
   const std::string key = KeyOf(person_id, target);
   std::lock_guard lock(mutex_);
-  auto it = entries_.find(key);
-  if (it == entries_.end() || it->second.size != size ||
-      Clock::now() - it->second.stored > max_age_) {
-    return std::nullopt;
+  const Entry* entry = FindLocked(key, size);
+  if (!entry) return std::nullopt;
+  return entry->body;
+}
+
+ResponseCache::Ticket ResponseCache::Begin(std::string_view person_id, std::string_view target,
+                                           std::uint64_t size) {
+  Ticket ticket;
+  if (!enabled()) return ticket;
+  std::string key = KeyOf(person_id, target);
+  std::unique_lock lock(mutex_);
+  if (const Entry* entry = FindLocked(key, size)) {
+    ticket.body = entry->body;
+    return ticket;
   }
-  return it->second.body;
+  auto it = flights_.find(key);
+  if (it != flights_.end() && it->second->size == size) {
+    std::shared_ptr<Flight> flight = it->second;
+    ++flight->waiters;
+    ++waiting_;
+    const bool landed = landed_.wait_for(lock, wait_max_, [&] { return flight->done; });
+    --waiting_;
+    --flight->waiters;
+    if (landed && flight->body) {
+      ticket.body = *flight->body;
+      return ticket;
+    }
+    // The leader is slow or its answer is not cacheable: compute our own,
+    // without leading (the flight is still someone else's).
+  } else if (it == flights_.end() || it->second->size < size) {
+    ticket.flight_ = std::make_shared<Flight>();
+    ticket.flight_->size = size;
+    flights_[key] = ticket.flight_;
+  }
+  ticket.cache_ = this;
+  ticket.key_ = std::move(key);
+  ticket.size_ = size;
+  return ticket;
+}
+
+void ResponseCache::Finish(Ticket& ticket, std::optional<std::string> body) {
+  if (!ticket.cache_) return;
+  ticket.cache_ = nullptr;
+  std::lock_guard lock(mutex_);
+  if (const std::shared_ptr<Flight>& flight = ticket.flight_) {
+    if (body && flight->waiters > 0) flight->body = *body;
+    flight->done = true;
+    if (auto it = flights_.find(ticket.key_); it != flights_.end() && it->second == flight) {
+      flights_.erase(it);
+    }
+    landed_.notify_all();
+  }
+  if (body && body->size() <= bytes_max_ / 4) {
+    StoreLocked(std::move(ticket.key_), ticket.size_, std::move(*body));
+  }
 }
 
 void ResponseCache::EraseLocked(std::unordered_map<std::string, Entry>::iterator it) {
@@ -37,8 +111,11 @@ void ResponseCache::EraseLocked(std::unordered_map<std::string, Entry>::iterator
 void ResponseCache::Store(std::string_view person_id, std::string_view target, std::uint64_t size,
                           std::string body) {
   if (!enabled() || body.size() > bytes_max_ / 4) return;
-  std::string key = KeyOf(person_id, target);
   std::lock_guard lock(mutex_);
+  StoreLocked(KeyOf(person_id, target), size, std::move(body));
+}
+
+void ResponseCache::StoreLocked(std::string key, std::uint64_t size, std::string body) {
   if (auto it = entries_.find(key); it != entries_.end()) {
     // A newer answer replaces an older one, never the reverse.
     if (it->second.size > size) return;
@@ -49,7 +126,8 @@ void ResponseCache::Store(std::string_view person_id, std::string_view target, s
   }
   order_.push_back(key);
   bytes_ += body.size();
-  entries_.emplace(std::move(key), Entry{size, Clock::now(), std::move(body), std::prev(order_.end())});
+  entries_.emplace(std::move(key),
+                   Entry{size, Clock::now(), std::move(body), std::prev(order_.end())});
 }
 
 std::size_t ResponseCache::bytes() const {
@@ -60,6 +138,11 @@ std::size_t ResponseCache::bytes() const {
 std::size_t ResponseCache::entries() const {
   std::lock_guard lock(mutex_);
   return entries_.size();
+}
+
+std::size_t ResponseCache::waiting() const {
+  std::lock_guard lock(mutex_);
+  return waiting_;
 }
 
 }  // namespace vigie::server

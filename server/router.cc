@@ -223,16 +223,16 @@ Response Router::Dispatch(const Request& request) const {
       // Read before the answer is made: the view then reflects at least
       // this size, so the answer is right for any request at this size.
       const std::uint64_t size = store_.Size();
-      if (std::optional<std::string> body = cache_.Find(person_id, request.target, size)) {
+      ResponseCache::Ticket ticket = cache_.Begin(person_id, request.target, size);
+      if (ticket.body) {
         Response cached;
         cached.content_type = "application/json";
-        cached.body = std::move(*body);
+        cached.body = std::move(*ticket.body);
         return cached;
       }
       Response answer = (this->*route.handler)(call);
-      if (answer.status == 200 && answer.headers.empty()) {
-        cache_.Store(person_id, request.target, size, answer.body);
-      }
+      const bool cacheable = answer.status == 200 && answer.headers.empty();
+      cache_.Finish(ticket, cacheable ? std::optional<std::string>(answer.body) : std::nullopt);
       return answer;
     }();
     response.route = route.info.pattern;

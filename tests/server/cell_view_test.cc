@@ -2,10 +2,14 @@
 // the response cache of the current read views, over the real EventStore
 // and Ledger through the router (no sockets).
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <boost/json/parse.hpp>
@@ -236,6 +240,56 @@ TEST(ResponseCacheTest, OldEntriesAndADisabledCacheAnswerNothing) {
   off.Store("p", "/t", 1, "x");
   EXPECT_FALSE(off.enabled());
   EXPECT_FALSE(off.Find("p", "/t", 1));
+}
+
+TEST(ResponseCacheTest, OneCallerComputesWhileTheOthersWaitForItsAnswer) {
+  ResponseCache cache(1000, std::chrono::hours(1), std::chrono::seconds(30));
+  ResponseCache::Ticket leader = cache.Begin("p", "/v1/cells", 7);
+  ASSERT_FALSE(leader.body) << "nothing stored yet: the first caller computes";
+  std::atomic<int> waiting_done = 0;
+  std::vector<std::thread> waiters;
+  std::vector<std::optional<std::string>> answers(4);
+  for (std::size_t i = 0; i < answers.size(); ++i) {
+    waiters.emplace_back([&, i] {
+      ResponseCache::Ticket t = cache.Begin("p", "/v1/cells", 7);
+      answers[i] = t.body;
+      ++waiting_done;
+    });
+  }
+  while (cache.waiting() < answers.size()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  EXPECT_EQ(waiting_done.load(), 0) << "the others wait for the computation in flight";
+  // Another person, or a caller at a newer size, does not wait for it.
+  EXPECT_FALSE(cache.Begin("q", "/v1/cells", 7).body);
+  EXPECT_FALSE(cache.Begin("p", "/v1/cells", 8).body);
+  cache.Finish(leader, "body");
+  for (std::thread& t : waiters) t.join();
+  for (const auto& answer : answers) EXPECT_EQ(answer, "body");
+  EXPECT_EQ(cache.Find("p", "/v1/cells", 7), "body");
+}
+
+TEST(ResponseCacheTest, ALeaderWithoutACacheableAnswerReleasesItsWaiters) {
+  ResponseCache cache(1000, std::chrono::hours(1), std::chrono::seconds(30));
+  std::optional<ResponseCache::Ticket> leader(cache.Begin("p", "/t", 1));
+  std::thread waiter([&] {
+    ResponseCache::Ticket t = cache.Begin("p", "/t", 1);
+    EXPECT_FALSE(t.body) << "no answer to share: the waiter computes its own";
+    cache.Finish(t, "own");
+  });
+  while (cache.waiting() < 1) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  leader.reset();  // dropped unfinished (a handler that threw, or a denial)
+  waiter.join();
+  EXPECT_EQ(cache.Find("p", "/t", 1), "own");
+}
+
+TEST(ResponseCacheTest, AWaiterGivesUpAfterTheWaitLimit) {
+  ResponseCache cache(1000, std::chrono::hours(1), std::chrono::milliseconds(10));
+  ResponseCache::Ticket leader = cache.Begin("p", "/t", 1);
+  ResponseCache::Ticket late = cache.Begin("p", "/t", 1);
+  EXPECT_FALSE(late.body);
+  cache.Finish(late, "late");
+  cache.Finish(leader, "leader");
+  EXPECT_EQ(cache.Find("p", "/t", 1), "leader");
+  EXPECT_EQ(cache.entries(), 1u);
 }
 
 }  // namespace
