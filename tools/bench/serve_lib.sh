@@ -5,7 +5,9 @@
 #
 #   serve_start VIGIE ORIGIN  sets SERVER_PID, PORT, BASE, ADMIN, MEMBER;
 #                             the server's stderr (one JSON line per
-#                             request) goes to $OUT/serve.log
+#                             request) goes to $OUT/serve.log;
+#                             $VIGIE_SERVE_FLAGS adds flags to `vigie serve`
+#                             (e.g. "--workers 16")
 #   post TOKEN COMMAND BODY   the answer body; fails unless 2xx
 # The caller sets OUT and an EXIT trap calling serve_stop.
 
@@ -19,7 +21,8 @@ post() {
 serve_start() {
   local vigie=$1 origin=$2
   ADMIN=$("$vigie" init --data "$OUT/data" --origin "$origin" | jq -r .admin_token)
-  "$vigie" serve --data "$OUT/data" --listen 127.0.0.1:0 --log-format json 2>"$OUT/serve.log" >"$OUT/serve.out" &
+  # shellcheck disable=SC2086  # $VIGIE_SERVE_FLAGS: extra flags, split on spaces
+  "$vigie" serve --data "$OUT/data" --listen 127.0.0.1:0 --log-format json ${VIGIE_SERVE_FLAGS:-} 2>"$OUT/serve.log" >"$OUT/serve.out" &
   SERVER_PID=$!
   PORT=
   for _ in $(seq 1 300); do
