@@ -100,10 +100,9 @@ Result<FoldedState> StateAt::NearestState(std::uint64_t size) const {
       snapshot = std::prev(it)->second;
     }
     // A cached as-of state may be nearer than any snapshot.
-    for (const auto& [cached_size, state] : cache_) {
-      if (cached_size <= size && cached_size >= snapshot_size &&
-          (!cached || cached_size > cached->state.size)) {
-        cached = state;
+    for (const Cached& c : cache_) {
+      if (c.size <= size && c.size >= snapshot_size && (!cached || c.size > cached->state.size)) {
+        cached = c.folded;
       }
     }
   }
@@ -139,11 +138,11 @@ Result<std::shared_ptr<const FoldedState>> StateAt::Materialize(std::uint64_t si
   {
     std::lock_guard guard(snapshots_mu_);
     for (auto it = cache_.begin(); it != cache_.end(); ++it) {
-      if (it->first != size) continue;
-      auto hit = *it;
+      if (it->size != size) continue;
+      Cached hit = *it;
       cache_.erase(it);
       cache_.push_back(hit);
-      return hit.second;
+      return hit.folded;
     }
   }
   Result<FoldedState> base = NearestState(size);
@@ -151,10 +150,17 @@ Result<std::shared_ptr<const FoldedState>> StateAt::Materialize(std::uint64_t si
   auto folded = std::make_shared<FoldedState>(std::move(*base));
   if (Status st = FoldFromStore(*store_, size, *folded); !st.ok()) return Fail(std::move(st));
   std::shared_ptr<const FoldedState> result = std::move(folded);
-  if (options_.cache_entries > 0) {
+  // Measured outside the lock; a state above the whole bound is not kept.
+  const std::size_t bytes =
+      options_.cache_entries > 0 ? ApproximateBytes(*result) : options_.cache_bytes_max + 1;
+  if (bytes <= options_.cache_bytes_max) {
     std::lock_guard guard(snapshots_mu_);
-    cache_.emplace_back(size, result);
-    while (cache_.size() > options_.cache_entries) cache_.erase(cache_.begin());
+    cache_.push_back({size, result, bytes});
+    cache_bytes_ += bytes;
+    while (cache_.size() > options_.cache_entries || cache_bytes_ > options_.cache_bytes_max) {
+      cache_bytes_ -= cache_.front().bytes;
+      cache_.erase(cache_.begin());
+    }
   }
   return result;
 }
@@ -210,6 +216,11 @@ std::vector<std::uint64_t> StateAt::snapshot_positions() const {
 std::size_t StateAt::snapshot_bytes() const {
   std::lock_guard guard(snapshots_mu_);
   return snapshot_bytes_;
+}
+
+std::size_t StateAt::cache_bytes() const {
+  std::lock_guard guard(snapshots_mu_);
+  return cache_bytes_;
 }
 
 std::uint64_t StateAt::skipped_events() const {

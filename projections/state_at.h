@@ -17,12 +17,15 @@
 //   as often as for recent days. A catch-up that knows it will fold many
 //   events starts with the spacing the count bound will need, so that it
 //   does not encode snapshots only to drop them.
-// - a few recently materialised as-of states (`cache_entries`), since an
-//   evaluation is typically asked several times for the same as_of.
+// - a few recently materialised as-of states (`cache_entries`, and at most
+//   `cache_bytes_max` bytes in all by ApproximateBytes, state_codec.h: a
+//   state larger than that is not kept), since an evaluation is typically
+//   asked several times for the same as_of.
 // An as-of state at size N is the nearest snapshot at or below N, decoded
 // (or the nearest cached state, copied), with positions [snapshot, N)
 // folded from the store. Memory: the live state, the snapshots' bytes
-// (<= snapshot_bytes_max), and up to cache_entries as-of states.
+// (<= snapshot_bytes_max), the cached as-of states (<= cache_bytes_max), and
+// the as-of states of the views open at the moment.
 //
 // Times: a view shows names as valid at its time — `clock()` for now, the
 // requested time for an as-of time, and the recorded_at of position N-1 for
@@ -59,6 +62,7 @@ struct StateAtOptions {
   std::size_t max_snapshots = 32;               // >= 2
   std::size_t snapshot_bytes_max = std::size_t{1} << 30;  // encoded bytes of all snapshots
   std::size_t cache_entries = 4;                // as-of states kept, least recent dropped
+  std::size_t cache_bytes_max = std::size_t{2} << 30;  // their approximate bytes in all
   eventstore::Clock clock = eventstore::SystemClockNs;
 };
 
@@ -122,6 +126,8 @@ class StateAt {
   std::vector<std::uint64_t> snapshot_positions() const;
   // Encoded bytes of the snapshots held (<= options.snapshot_bytes_max).
   std::size_t snapshot_bytes() const;
+  // Approximate bytes of the cached as-of states (<= options.cache_bytes_max).
+  std::size_t cache_bytes() const;
   std::uint64_t skipped_events() const;
 
  private:
@@ -140,11 +146,17 @@ class StateAt {
   FactIndex facts_;  // rows of the live fold (fact_index.h)
   std::uint64_t skipped_ = 0;
 
-  mutable std::mutex snapshots_mu_;  // guards snapshots_, snapshot_bytes_, spacing_, cache_
+  mutable std::mutex snapshots_mu_;  // guards snapshots_, snapshot_bytes_, spacing_, cache_, cache_bytes_
   std::map<std::uint64_t, std::shared_ptr<const std::string>> snapshots_;  // encoded states
   std::size_t snapshot_bytes_ = 0;
   std::uint64_t spacing_;
-  std::vector<std::pair<std::uint64_t, std::shared_ptr<const FoldedState>>> cache_;  // most recent last
+  struct Cached {
+    std::uint64_t size;
+    std::shared_ptr<const FoldedState> folded;
+    std::size_t bytes;  // ApproximateBytes
+  };
+  std::vector<Cached> cache_;  // most recent last
+  std::size_t cache_bytes_ = 0;
 };
 
 }  // namespace vigie::projections

@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <boost/pfr.hpp>
@@ -119,6 +120,57 @@ class Writer {
   static constexpr std::size_t kMaxVarint = 20;  // two varints of a chunk header
   std::string& out_;
   std::string buf_;
+};
+
+// The heap bytes of a State value outside its own object (ApproximateBytes).
+class Measurer {
+ public:
+  template <typename T>
+  static std::size_t Heap(const T& v) {
+    if constexpr (std::is_same_v<T, bool> || std::is_integral_v<T> || std::is_same_v<T, double>) {
+      return 0;
+    } else if constexpr (std::is_same_v<T, std::string>) {
+      // Short strings live in the object (libstdc++: up to 15 characters).
+      return v.capacity() > 15 ? v.capacity() + 1 + kMallocOverhead : 0;
+    } else if constexpr (IsOptional<T>::value) {
+      return v ? Heap(*v) : 0;
+    } else if constexpr (IsVector<T>::value) {
+      const std::size_t buffer = v.capacity() * sizeof(typename T::value_type);
+      return (buffer ? buffer + kMallocOverhead : 0) + Sampled(v);
+    } else if constexpr (IsSet<T>::value || IsMap<T>::value) {
+      return v.size() * (kTreeNode + sizeof(typename T::value_type) + kMallocOverhead) + Sampled(v);
+    } else {
+      static_assert(std::is_aggregate_v<T>, "a State type the measure does not know");
+      std::size_t bytes = 0;
+      boost::pfr::for_each_field(v, [&bytes](const auto& field) { bytes += Heap(field); });
+      return bytes;
+    }
+  }
+
+ private:
+  static constexpr std::size_t kSample = 64;        // items measured per collection
+  static constexpr std::size_t kTreeNode = 32;      // colour, parent, left, right
+  static constexpr std::size_t kMallocOverhead = 16;
+
+  template <typename K, typename V>
+  static std::size_t Item(const std::pair<K, V>& item) {
+    return Heap(item.first) + Heap(item.second);
+  }
+  template <typename T>
+  static std::size_t Item(const T& item) {
+    return Heap(item);
+  }
+  // The nested heap bytes of the items: the first kSample, scaled.
+  template <typename C>
+  static std::size_t Sampled(const C& items) {
+    std::size_t measured = 0, bytes = 0;
+    for (const auto& item : items) {
+      if (measured == kSample) break;
+      bytes += Item(item);
+      ++measured;
+    }
+    return measured == 0 ? 0 : bytes / measured * items.size();
+  }
 };
 
 // One LZ4 block of an encoded state.
@@ -280,6 +332,10 @@ Result<FoldedState> DecodeState(std::string_view bytes) {
   reader.Get(folded.state);
   if (!reader.ok() || !reader.done()) return Fail(DataLoss("an encoded state is truncated or malformed"));
   return folded;
+}
+
+std::size_t ApproximateBytes(const FoldedState& folded) {
+  return sizeof(FoldedState) + Measurer::Heap(folded.state);
 }
 
 }  // namespace vigie::projections

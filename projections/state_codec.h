@@ -25,6 +25,7 @@
 //
 // Not a storage format: a snapshot lives in memory in one process, so no
 // version beyond the magic and no compatibility across builds.
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -37,5 +38,13 @@ namespace vigie::projections {
 std::string EncodeState(const FoldedState& folded);
 // Decodes what EncodeState wrote; kDataLoss for anything else.
 Result<FoldedState> DecodeState(std::string_view bytes);
+
+// About how many bytes `folded` takes in memory (its own size, the strings'
+// and vectors' buffers, the tree nodes, with allocator overhead), for the
+// as-of cache's byte bound. Walks the same fields as the codec, but only the
+// first items of a large collection, scaled to its size: cost in the number
+// of collections, not of items; error in how far the first items' nested
+// sizes are from the rest's.
+std::size_t ApproximateBytes(const FoldedState& folded);
 
 }  // namespace vigie::projections

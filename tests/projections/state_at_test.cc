@@ -175,6 +175,48 @@ TEST_F(StateAtTest, SnapshotBytesStayWithinTheirBound) {
   }
 }
 
+TEST_F(StateAtTest, CachedAsOfStatesStayWithinTheirByteBound) {
+  Append(0, scenario_->size_all);
+  const std::uint64_t a = scenario_->size_all / 3, b = scenario_->size_all / 2;
+  {
+    StateAt states(store_.get(), Options(5, 64));
+    ASSERT_TRUE(states.CatchUp().ok());
+    auto first = states.Materialize(a);
+    auto again = states.Materialize(a);
+    ASSERT_TRUE(first.has_value() && again.has_value());
+    EXPECT_EQ(first->get(), again->get()) << "kept: the second read is the same state";
+    EXPECT_EQ(states.cache_bytes(), ApproximateBytes(**first));
+  }
+  {
+    StateAtOptions options = Options(5, 64);
+    options.cache_bytes_max = 0;
+    StateAt states(store_.get(), options);
+    ASSERT_TRUE(states.CatchUp().ok());
+    auto first = states.Materialize(a);
+    auto again = states.Materialize(a);
+    ASSERT_TRUE(first.has_value() && again.has_value());
+    EXPECT_NE(first->get(), again->get()) << "no room: folded again";
+    EXPECT_EQ(Fingerprint((*again)->state), Fingerprint(scenario_->FoldTo(a)));
+    EXPECT_EQ(states.cache_bytes(), 0u);
+  }
+  {
+    // Room for one of the two: the least recent goes.
+    FoldedState at_b;
+    at_b.state = scenario_->FoldTo(b);
+    StateAtOptions options = Options(5, 64);
+    options.cache_bytes_max = ApproximateBytes(at_b) * 3 / 2;
+    StateAt states(store_.get(), options);
+    ASSERT_TRUE(states.CatchUp().ok());
+    auto first_a = states.Materialize(a);
+    auto first_b = states.Materialize(b);
+    ASSERT_TRUE(first_a.has_value() && first_b.has_value());
+    EXPECT_LE(states.cache_bytes(), options.cache_bytes_max);
+    EXPECT_EQ(states.cache_bytes(), ApproximateBytes(**first_b));
+    EXPECT_EQ(states.Materialize(b)->get(), first_b->get());
+    EXPECT_NE(states.Materialize(a)->get(), first_a->get());
+  }
+}
+
 TEST_F(StateAtTest, NoRoomForASnapshotFoldsFromTheStart) {
   Append(0, scenario_->size_all);
   StateAtOptions options = Options(5, 64);

@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <malloc.h>
+
+#include <memory>
 #include <string>
 
 #include "tests/projections/synthetic_history.h"
@@ -48,6 +51,32 @@ TEST(StateCodecTest, SyntheticHistories) {
     ASSERT_EQ(folded.state.size, 20000u);
     ExpectRoundTrip(folded);
   }
+}
+
+// The estimate the as-of cache is bounded by, against what malloc really
+// gave out for a copy of the state (glibc's accounting, which counts chunk
+// overhead; not available under sanitizers, whose allocators replace it).
+TEST(StateCodecTest, ApproximateBytesIsNearWhatTheStateAllocates) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "the sanitizer's allocator does not keep glibc's accounting";
+#else
+  testing::SyntheticOptions options;
+  options.events = 20000;
+  FoldedState folded;
+  testing::GenerateHistory(options, [&](const EventMeta& meta, const std::string&, const std::string& payload) {
+    (void)ApplyPayload(folded.state, meta, payload);
+  });
+  const std::size_t before = mallinfo2().uordblks;
+  auto copy = std::make_unique<FoldedState>(folded);
+  const std::size_t allocated = mallinfo2().uordblks - before;
+  const std::size_t estimate = ApproximateBytes(*copy);
+  RecordProperty("allocated", std::to_string(allocated));
+  RecordProperty("estimate", std::to_string(estimate));
+  EXPECT_GT(estimate, allocated / 2) << "allocated " << allocated;
+  EXPECT_LT(estimate, allocated * 2) << "allocated " << allocated;
+  FoldedState empty;
+  EXPECT_LT(ApproximateBytes(empty), estimate / 100);
+#endif
 }
 
 TEST(StateCodecTest, DifferentStatesEncodeDifferently) {
