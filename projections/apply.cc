@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include <flatbuffers/flatbuffers.h>
 
@@ -71,6 +72,18 @@ template <typename Map>
 auto* Lookup(Map& map, std::string_view id) {
   auto it = map.find(id);
   return it == map.end() ? nullptr : &it->second;
+}
+
+// Records an item of a cell under its id, and its id at the end of the
+// cell's list (Cell::meeting_ids...). One recorded again replaces the earlier
+// and moves to the end of its list, so a list stays in position order.
+template <typename Map, typename Entity>
+void PutCellItem(State& s, Map& map, std::vector<std::string> Cell::*list, Entity&& entity) {
+  if (auto old = map.find(entity.id); old != map.end()) {
+    if (Cell* c = Lookup(s.cells, old->second.cell_id)) std::erase(c->*list, entity.id);
+  }
+  if (Cell* c = Lookup(s.cells, entity.cell_id)) (c->*list).push_back(entity.id);
+  Put(map, std::forward<Entity>(entity));
 }
 
 class Folder {
@@ -213,6 +226,13 @@ class Folder {
       c.memberships.push_back({std::move(partner), t(), std::nullopt, m_.position});
     }
     c.created = stamp_;
+    if (Cell* earlier = Lookup(s_.cells, c.id)) {
+      // Recorded again: its items stay its own.
+      c.meeting_ids = std::move(earlier->meeting_ids);
+      c.decision_ids = std::move(earlier->decision_ids);
+      c.info_ids = std::move(earlier->info_ids);
+      c.control_ids = std::move(earlier->control_ids);
+    }
     Put(s_.cells, std::move(c));
     return Status::Ok();
   }
@@ -275,7 +295,7 @@ class Folder {
     m.emergency = e.emergency();
     m.agenda = Str(e.agenda());
     m.scheduled = stamp_;
-    Put(s_.meetings, std::move(m));
+    PutCellItem(s_, s_.meetings, &Cell::meeting_ids, std::move(m));
     return Status::Ok();
   }
 
@@ -299,7 +319,7 @@ class Folder {
     if (!d.situation_id.empty()) {
       if (Situation* s = Lookup(s_.situations, d.situation_id)) s->decision_ids.push_back(d.id);
     }
-    Put(s_.decisions, std::move(d));
+    PutCellItem(s_, s_.decisions, &Cell::decision_ids, std::move(d));
     return Status::Ok();
   }
 
@@ -324,7 +344,7 @@ class Folder {
     if (!i.situation_id.empty()) {
       if (Situation* s = Lookup(s_.situations, i.situation_id)) s->info_ids.push_back(i.id);
     }
-    Put(s_.information, std::move(i));
+    PutCellItem(s_, s_.information, &Cell::info_ids, std::move(i));
     return Status::Ok();
   }
 
@@ -351,7 +371,7 @@ class Folder {
     c.services = Strs(e.services());
     c.objectives = Str(e.objectives());
     c.planned = stamp_;
-    Put(s_.controls, std::move(c));
+    PutCellItem(s_, s_.controls, &Cell::control_ids, std::move(c));
     return Status::Ok();
   }
 
@@ -410,7 +430,7 @@ class Folder {
     d.due_ns = e.due();
     d.recorded = stamp_;
     s->decision_ids.push_back(d.id);
-    Put(s_.decisions, std::move(d));
+    PutCellItem(s_, s_.decisions, &Cell::decision_ids, std::move(d));
     return Status::Ok();
   }
 

@@ -154,6 +154,13 @@ struct Cell {
   bool confidential = false;
   std::vector<Membership> memberships;  // in the order recorded
   Stamp created;
+  // Ids of the cell's meetings, decisions, information items and controls,
+  // in the order recorded, i.e. of their first positions: the cell view
+  // reads a page from the end of these, without scanning other cells' items.
+  std::vector<std::string> meeting_ids;
+  std::vector<std::string> decision_ids;
+  std::vector<std::string> info_ids;
+  std::vector<std::string> control_ids;
   bool IsMember(std::string_view partner_id) const;  // now (open membership)
   bool WasMemberAt(std::string_view partner_id, std::int64_t t_ns) const;
   std::set<std::string> MembersAt(std::int64_t t_ns) const;

@@ -221,42 +221,36 @@ json::object SituationCounts(const State& s, std::string_view cell_id) {
   return o;
 }
 
-// The newest items of one list (see CellPage): candidates are the items
-// of the cell created before page.before; they are popped newest first
-// from a heap (linear set-up, log n per item taken) and `visible` is asked
-// only of those popped, until limit + 1 are found. Sets *next to the
-// position of the oldest item shown when a further visible item exists.
-template <typename T, typename Visible>
-std::vector<const T*> NewestVisible(std::vector<std::pair<std::uint64_t, const T*>> candidates,
-                                    const CellPage& page, Visible visible, json::value* next) {
-  std::vector<const T*> out;
+// The newest items of one list (see CellPage): `ids` are the cell's items
+// in position order (Cell::meeting_ids...), so the page starts at the first
+// item below page.before (binary search) and walks back, asking `visible`
+// only of the items passed, until limit + 1 are found: O(log n + page), not
+// O(items of every cell). Sets *next to the position of the oldest item
+// shown when a further visible item exists.
+template <typename Map, typename Visible>
+std::vector<const typename Map::mapped_type*> NewestVisible(const Map& map,
+                                                            const std::vector<std::string>& ids,
+                                                            const CellPage& page, Visible visible,
+                                                            json::value* next) {
+  using Item = typename Map::mapped_type;
+  std::vector<const Item*> out;
   const std::size_t limit = std::clamp<std::size_t>(page.limit, 1, kCellPageLimitMax);
-  auto older = [](const auto& a, const auto& b) { return a.first < b.first; };
-  std::make_heap(candidates.begin(), candidates.end(), older);
   *next = nullptr;
-  while (!candidates.empty()) {
-    std::pop_heap(candidates.begin(), candidates.end(), older);
-    const T* item = candidates.back().second;
-    candidates.pop_back();
-    if (!visible(*item)) continue;
+  auto end = ids.end();
+  if (page.before) {
+    end = std::partition_point(ids.begin(), ids.end(), [&](const std::string& id) {
+      const Item* item = Find(map, id);
+      return item && Position(item) < *page.before;
+    });
+  }
+  for (auto it = end; it != ids.begin();) {
+    const Item* item = Find(map, *--it);
+    if (!item || !visible(*item)) continue;
     if (out.size() == limit) {
       *next = Position(out.back());
       break;
     }
     out.push_back(item);
-  }
-  return out;
-}
-
-template <typename Map, typename PositionOf>
-auto CellCandidates(const Map& map, std::string_view cell_id, const CellPage& page,
-                    PositionOf position_of) {
-  std::vector<std::pair<std::uint64_t, const typename Map::mapped_type*>> out;
-  for (const auto& [id, item] : map) {
-    if (item.cell_id != cell_id) continue;
-    const std::uint64_t position = position_of(item);
-    if (page.before && position >= *page.before) continue;
-    out.emplace_back(position, &item);
   }
   return out;
 }
@@ -275,8 +269,7 @@ json::object CellContents(const ViewScope& v, const Caller& caller, const Cell& 
 
   json::value next;
   auto meeting_list = NewestVisible(
-      CellCandidates(s.meetings, cell.id, page, [](const Meeting& m) { return m.scheduled.position; }),
-      page, [](const Meeting&) { return true; }, &next);
+      s.meetings, cell.meeting_ids, page, [](const Meeting&) { return true; }, &next);
   json::array meetings;
   meetings.reserve(meeting_list.size());
   for (const Meeting* m : meeting_list) meetings.push_back(MeetingJson(v, *m));
@@ -284,9 +277,7 @@ json::object CellContents(const ViewScope& v, const Caller& caller, const Cell& 
   page_of("meetings", std::move(next));
 
   auto decision_list = NewestVisible(
-      CellCandidates(s.decisions, cell.id, page, [](const Decision& d) { return d.recorded.position; }),
-      page,
-      [&](const Decision& d) {
+      s.decisions, cell.decision_ids, page, [&](const Decision& d) {
         return d.situation_id.empty() || CanSeeSituation(v.now, caller, d.situation_id);
       },
       &next);
@@ -297,9 +288,8 @@ json::object CellContents(const ViewScope& v, const Caller& caller, const Cell& 
   page_of("decisions", std::move(next));
 
   auto information_list = NewestVisible(
-      CellCandidates(s.information, cell.id, page,
-                     [](const InformationItem& i) { return i.shared.position; }),
-      page, [&](const InformationItem& i) { return CanSeeInformation(v.now, caller, i); }, &next);
+      s.information, cell.info_ids, page,
+      [&](const InformationItem& i) { return CanSeeInformation(v.now, caller, i); }, &next);
   json::array information;
   information.reserve(information_list.size());
   std::set<std::string> analysis_ids;
@@ -316,8 +306,7 @@ json::object CellContents(const ViewScope& v, const Caller& caller, const Cell& 
   o["analyses"] = std::move(analyses);
 
   auto control_list = NewestVisible(
-      CellCandidates(s.controls, cell.id, page, [](const Control& c) { return c.planned.position; }),
-      page, [](const Control&) { return true; }, &next);
+      s.controls, cell.control_ids, page, [](const Control&) { return true; }, &next);
   json::array controls;
   controls.reserve(control_list.size());
   for (const Control* c : control_list) controls.push_back(ControlJson(v, *c));

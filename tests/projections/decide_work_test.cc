@@ -2,6 +2,9 @@
 // (projections/decide_work.cc).
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "tests/projections/decide_fixture.h"
 
 namespace vigie::projections::domain_testing {
@@ -136,6 +139,23 @@ TEST_F(WorkTest, InformationGoesOnlyToTheSendersCells) {
   EXPECT_EQ(Refuse("chair", "share-information", R"({"info_id": "i2", "cell_id": "copil",
       "topic": "rodeos", "neighbourhood": "", "summary": "S", "sensitivity": "public"})").code(),
             SC::kPermissionDenied);
+}
+
+// The cell view pages through these lists (Cell::meeting_ids...) instead of
+// every cell's items: each cell lists its own, in the order recorded.
+TEST_F(WorkTest, EachCellListsItsItemsInTheOrderRecorded) {
+  Meeting("m1", "copil");
+  Meeting("m2", "cosi");
+  Meeting("m3", "copil");
+  Share("m-ville", "i2", "partenariale", "public");
+  Share("m-ville", "i1", "partenariale", "restricted");
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(state_.cells.at("copil").meeting_ids, (Ids{"m1", "m3"}));
+  EXPECT_EQ(state_.cells.at("cosi").meeting_ids, (Ids{"m2"}));
+  EXPECT_EQ(state_.cells.at("partenariale").info_ids, (Ids{"i2", "i1"}));
+  EXPECT_TRUE(state_.cells.at("cosi").info_ids.empty());
+  EXPECT_TRUE(state_.cells.at("copil").decision_ids.empty());
+  EXPECT_TRUE(state_.cells.at("copil").control_ids.empty());
 }
 
 TEST_F(WorkTest, ConfidentialInformationNeedsTheCharter) {
