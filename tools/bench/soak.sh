@@ -11,10 +11,9 @@
 #   10 POST share-information, a fresh info_id and command_id each (201),
 #    1 POST share-information reusing an info_id already created (409),
 #    1 POST share-information to a cell the member's partner is not in (422),
-#    2 GET /v1/me, 2 GET /v1/dashboard (quarters), 2 GET /v1/plan,
-#    1 GET /healthz, 1 GET /metrics.
-# The cell view is left out on purpose: it lists every item and grows
-# with the run (http_bench.sh measures it).
+#    2 GET /v1/me, 2 GET /v1/dashboard (quarters), 1 GET /v1/plan,
+#    1 GET /v1/cells/cp (its first page: the cell grows with the run, its
+#    page does not), 1 GET /healthz, 1 GET /metrics.
 #
 # Prints one line per sample (elapsed s, RSS MiB, open fds, tree size),
 # the answers by status, max RSS, fd growth; writes soak.json in the output
@@ -53,7 +52,7 @@ local auth = { ["Authorization"] = "Bearer $MEMBER", ["Content-Type"] = "applica
 local reads = { "/v1/me", "/v1/dashboard?from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z&granularity=quarter",
                 "/v1/plan", "/v1/me",
                 "/v1/dashboard?from=2020-01-01T00:00:00Z&to=2030-01-01T00:00:00Z&granularity=quarter",
-                "/v1/plan", "/healthz", "/metrics" }
+                "/v1/cells/cp", "/healthz", "/metrics" }
 local function share(info_id, uuid, summary, cell)
   local body = '{"command_id":"' .. uuid .. '","info_id":"' .. info_id .. '","cell_id":"' .. (cell or "cp") ..
     '","topic":"vols","neighbourhood":"Montreynaud",' .. summary .. '"sensitivity":"public"}'
