@@ -125,6 +125,18 @@ Result<std::uint64_t> StateAt::Resolve(const AsOf& as_of) const {
   return size;
 }
 
+std::shared_ptr<const FoldedState> StateAt::CachedState(std::uint64_t size) {
+  std::lock_guard guard(snapshots_mu_);
+  for (auto it = cache_.begin(); it != cache_.end(); ++it) {
+    if (it->size != size) continue;
+    Cached hit = *it;
+    cache_.erase(it);
+    cache_.push_back(hit);
+    return hit.folded;
+  }
+  return nullptr;
+}
+
 Result<std::shared_ptr<const FoldedState>> StateAt::Materialize(std::uint64_t size) {
   {
     std::shared_lock lock(live_mu_);
@@ -135,21 +147,64 @@ Result<std::shared_ptr<const FoldedState>> StateAt::Materialize(std::uint64_t si
     }
     if (size == live_.state.size) return std::make_shared<const FoldedState>(live_);
   }
+  if (auto cached = CachedState(size)) return cached;
+
+  // A fold of this size already running is waited for; otherwise one of the
+  // `folds_max` slots, waited for until `fold_wait` has passed.
+  std::shared_ptr<Fold> fold;
   {
-    std::lock_guard guard(snapshots_mu_);
-    for (auto it = cache_.begin(); it != cache_.end(); ++it) {
-      if (it->size != size) continue;
-      Cached hit = *it;
-      cache_.erase(it);
-      cache_.push_back(hit);
-      return hit.folded;
+    std::unique_lock lock(folds_mu_);
+    const auto deadline = std::chrono::steady_clock::now() + options_.fold_wait;
+    const bool ready = folds_done_.wait_until(lock, deadline, [&] {
+      return folds_.contains(size) || folds_running_ < options_.folds_max;
+    });
+    if (!ready) {
+      return Fail(Unavailable("too many as-of states are being built; retry in a moment"));
     }
+    if (auto running = folds_.find(size); running != folds_.end()) {
+      std::shared_ptr<Fold> other = running->second;
+      if (!folds_done_.wait_until(lock, deadline, [&] { return other->done; })) {
+        return Fail(Unavailable("the as-of state asked for is still being built; retry in a moment"));
+      }
+      if (other->state) return other->state;
+      if (!other->error.ok()) return Fail(other->error);
+      return Fail(Unavailable("building the as-of state asked for failed; retry in a moment"));
+    }
+    ++folds_running_;
+    fold = std::make_shared<Fold>();
+    folds_.emplace(size, fold);
   }
+  // Whatever happens below, the slot is given back and the waiters woken.
+  struct Release {
+    StateAt* self;
+    std::uint64_t size;
+    Fold& fold;
+    ~Release() {
+      std::lock_guard lock(self->folds_mu_);
+      --self->folds_running_;
+      fold.done = true;
+      self->folds_.erase(size);
+      self->folds_done_.notify_all();
+    }
+  } release{this, size, *fold};
+  // It may have been cached while this caller waited for a slot.
+  if (auto cached = CachedState(size)) {
+    fold->state = cached;
+    return cached;
+  }
+
   Result<FoldedState> base = NearestState(size);
-  if (!base) return Fail(base.error());
+  if (!base) {
+    fold->error = base.error();
+    return Fail(base.error());
+  }
   auto folded = std::make_shared<FoldedState>(std::move(*base));
-  if (Status st = FoldFromStore(*store_, size, *folded); !st.ok()) return Fail(std::move(st));
+  if (Status st = FoldFromStore(*store_, size, *folded); !st.ok()) {
+    fold->error = st;
+    return Fail(std::move(st));
+  }
   std::shared_ptr<const FoldedState> result = std::move(folded);
+  fold->state = result;
   // Measured outside the lock; a state above the whole bound is not kept.
   const std::size_t bytes =
       options_.cache_entries > 0 ? ApproximateBytes(*result) : options_.cache_bytes_max + 1;
@@ -185,7 +240,7 @@ Result<StateView> StateAt::View(const AsOf& as_of) {
     std::shared_lock lock(live_mu_);
     if (live_.state.size == *size) {
       view.now_ = &live_.state;
-    view.facts_ = &facts_;
+      view.facts_ = &facts_;
       view.shown_time_ns_ = as_of.recorded_at_ns.value_or(live_.last_recorded_at_ns);
       view.lock_ = std::move(lock);
       return view;

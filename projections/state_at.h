@@ -39,6 +39,8 @@
 // per thread: a second shared lock taken while a CatchUp waits may block.
 //
 // Ownership: the store must outlive this object.
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -63,6 +65,11 @@ struct StateAtOptions {
   std::size_t snapshot_bytes_max = std::size_t{1} << 30;  // encoded bytes of all snapshots
   std::size_t cache_entries = 4;                // as-of states kept, least recent dropped
   std::size_t cache_bytes_max = std::size_t{2} << 30;  // their approximate bytes in all
+  // As-of states folded at once (each may take a state's worth of memory
+  // and seconds of CPU): callers beyond it wait up to fold_wait, then get
+  // kUnavailable. Callers asking for a size already being folded share it.
+  std::size_t folds_max = 2;
+  std::chrono::milliseconds fold_wait = std::chrono::seconds(30);
   eventstore::Clock clock = eventstore::SystemClockNs;
 };
 
@@ -137,6 +144,8 @@ class StateAt {
   // A copy of the nearest snapshot or cached state at or below `size`
   // (an empty state when there is none).
   Result<FoldedState> NearestState(std::uint64_t size) const;
+  // The cached as-of state of `size` (now the most recent), or null.
+  std::shared_ptr<const FoldedState> CachedState(std::uint64_t size);
 
   const eventstore::EventStore* store_;
   const StateAtOptions options_;
@@ -157,6 +166,17 @@ class StateAt {
   };
   std::vector<Cached> cache_;  // most recent last
   std::size_t cache_bytes_ = 0;
+
+  // An as-of state being folded, and what it gave once done.
+  struct Fold {
+    bool done = false;
+    std::shared_ptr<const FoldedState> state;
+    Status error;
+  };
+  std::mutex folds_mu_;  // guards folds_, folds_running_ and every Fold
+  std::condition_variable folds_done_;
+  std::map<std::uint64_t, std::shared_ptr<Fold>> folds_;  // by size
+  std::size_t folds_running_ = 0;
 };
 
 }  // namespace vigie::projections

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <thread>
@@ -214,6 +215,48 @@ TEST_F(StateAtTest, CachedAsOfStatesStayWithinTheirByteBound) {
     EXPECT_EQ(states.cache_bytes(), ApproximateBytes(**first_b));
     EXPECT_EQ(states.Materialize(b)->get(), first_b->get());
     EXPECT_NE(states.Materialize(a)->get(), first_a->get());
+  }
+}
+
+TEST_F(StateAtTest, AsOfFoldsAreBoundedAndShared) {
+  Append(0, scenario_->size_all);
+  {
+    // No slot at all: an uncached as-of state is refused as unavailable,
+    // while the live state needs no fold.
+    StateAtOptions options = Options(5, 64);
+    options.folds_max = 0;
+    options.fold_wait = std::chrono::milliseconds(1);
+    StateAt states(store_.get(), options);
+    ASSERT_TRUE(states.CatchUp().ok());
+    auto refused = states.Materialize(scenario_->size_all / 2);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code(), StatusCode::kUnavailable);
+    EXPECT_TRUE(states.Materialize(scenario_->size_all).has_value());
+  }
+  {
+    // One slot, many callers on a few sizes: they queue or share a fold,
+    // and every one gets the right state.
+    StateAtOptions options = Options(5, 64);
+    options.folds_max = 1;
+    options.cache_entries = 0;
+    StateAt states(store_.get(), options);
+    ASSERT_TRUE(states.CatchUp().ok());
+    std::vector<std::uint64_t> sizes;
+    std::vector<std::string> expected;
+    for (std::uint64_t q = 1; q <= 3; ++q) {
+      sizes.push_back(scenario_->size_all * q / 4);
+      expected.push_back(Fingerprint(scenario_->FoldTo(sizes.back())));
+    }
+    std::vector<std::thread> callers;
+    std::atomic<int> wrong = 0;
+    for (std::size_t i = 0; i < 8; ++i) {
+      callers.emplace_back([&, i] {
+        auto folded = states.Materialize(sizes[i % 3]);
+        if (!folded.has_value() || Fingerprint((*folded)->state) != expected[i % 3]) ++wrong;
+      });
+    }
+    for (std::thread& t : callers) t.join();
+    EXPECT_EQ(wrong.load(), 0);
   }
 }
 
