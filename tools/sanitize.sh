@@ -11,8 +11,8 @@
 #   tsan  build-tsan, GCC, -DVIGIE_SANITIZE=thread: the tests where threads
 #         meet: the event store's group commit and concurrent appenders, its
 #         crash test (appenders killed mid-flight), the HTTP server and its
-#         worker pool, the response cache's and StateAt's single flights, the ledger's and
-#         StateAt's concurrent tests
+#         worker pool, the response cache's and StateAt's single flights,
+#         the ledger's and StateAt's concurrent tests
 #         ($VIGIE_TSAN_TESTS, a ctest -R regex)
 #
 # Any sanitizer report fails the test that produced it (UBSan and TSan are
