@@ -163,6 +163,11 @@ struct StoreOptions {
   // A checkpoint is signed and stored when this many events were appended
   // since the last one (0: only on demand and at Close).
   std::uint64_t checkpoint_every_events = 100000;
+  // Close writes the memtables out to table files, so that the next open
+  // (every `vigie verify`, `report` or `export`, the next start) reads them
+  // instead of replaying the whole write-ahead log into memory first. Off
+  // only for tests that want a store whose log is all in the WAL.
+  bool flush_on_close = true;
 };
 
 // Counters for /metrics. Histograms are cumulative Prometheus-style buckets:

@@ -48,7 +48,9 @@ std::uint64_t Seed(std::uint64_t salt) {
 void BuildStore(const std::string& dir) {
   auto init = EventStore::Init(dir, "corruption.vigie.example/log");
   ASSERT_TRUE(init) << init.error().ToString();
-  auto store = EventStore::Open(dir);
+  StoreOptions options;
+  options.flush_on_close = false;  // the WAL form: the whole log in the WAL
+  auto store = EventStore::Open(dir, options);
   ASSERT_TRUE(store) << store.error().ToString();
   std::atomic<int> refused{0};
   std::uint64_t n = 0;
