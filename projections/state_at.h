@@ -167,13 +167,15 @@ class StateAt {
   std::vector<Cached> cache_;  // most recent last
   std::size_t cache_bytes_ = 0;
 
-  // An as-of state being folded, and what it gave once done.
+  // An as-of state being folded, and what it gave once done. Only its
+  // folder writes state and error, before setting done under folds_mu_;
+  // waiters read them after seeing done under the same lock.
   struct Fold {
     bool done = false;
     std::shared_ptr<const FoldedState> state;
     Status error;
   };
-  std::mutex folds_mu_;  // guards folds_, folds_running_ and every Fold
+  std::mutex folds_mu_;  // guards folds_, folds_running_ and every Fold's done
   std::condition_variable folds_done_;
   std::map<std::uint64_t, std::shared_ptr<Fold>> folds_;  // by size
   std::size_t folds_running_ = 0;
