@@ -177,11 +177,15 @@ rocksdb::Options DbOptions() {
   return options;
 }
 
-// Perfect Merkle nodes read from the `tree` family.
+// Perfect Merkle nodes: read from the `tree` family at or above the store's
+// floor (storage_layout.h, "Tree floor"), recomputed from the records they
+// cover below it (at most 8, one short sequential read).
 class DbNodeSource final : public merkle::NodeSource {
  public:
-  DbNodeSource(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* tree) : db_(db), tree_(tree) {}
+  DbNodeSource(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* tree, rocksdb::ColumnFamilyHandle* log, int floor)
+      : db_(db), tree_(tree), log_(log), floor_(floor) {}
   Result<merkle::Hash> Node(int level, std::uint64_t index) const override {
+    if (level < floor_) return FromRecords(level, index);
     std::string value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), tree_, layout::TreeKey(level, index), &value);
     if (!s.ok()) return Fail(FromRocks(s, "reading a Merkle node"));
@@ -192,8 +196,32 @@ class DbNodeSource final : public merkle::NodeSource {
   }
 
  private:
+  // The root of the records' own little tree is the node above them.
+  Result<merkle::Hash> FromRecords(int level, std::uint64_t index) const {
+    const std::uint64_t from = index << level;
+    const std::uint64_t to = (index + 1) << level;
+    const std::string upper = layout::PositionKey(to);
+    rocksdb::Slice upper_slice(upper);
+    rocksdb::ReadOptions ro;
+    ro.iterate_upper_bound = &upper_slice;
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, log_));
+    merkle::Frontier subtree;
+    std::uint64_t expected = from;
+    for (it->Seek(layout::PositionKey(from)); it->Valid(); it->Next(), ++expected) {
+      if (it->key().size() != 8 || layout::GetBe64(View(it->key())) != expected) {
+        return Fail(DataLoss("the log has a gap or a bad key at position " + std::to_string(expected)));
+      }
+      subtree.Append(merkle::HashLeaf(View(it->value())), nullptr);
+    }
+    if (Status s = FromRocks(it->status(), "reading records for a Merkle node"); !s.ok()) return Fail(std::move(s));
+    if (expected != to) return Fail(DataLoss("the log lacks position " + std::to_string(expected)));
+    return subtree.Root();
+  }
+
   rocksdb::DB* db_;
   rocksdb::ColumnFamilyHandle* tree_;
+  rocksdb::ColumnFamilyHandle* log_;
+  int floor_;
 };
 
 struct Pending {
@@ -229,7 +257,10 @@ class RocksEventStore final : public EventStore {
     std::string value;
     s = db_->Get(rocksdb::ReadOptions(), cf_[layout::kDefault], layout::kFormatKey, &value);
     if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the store's format");
-    if (!s.ok() || value != layout::kFormat) return DataLoss("not a Vigie store, or an unknown format version");
+    std::optional<int> floor;
+    if (s.ok()) floor = layout::StoredTreeFloor(value);
+    if (!floor) return DataLoss("not a Vigie store, or an unknown format version");
+    tree_floor_ = *floor;
     s = db_->Get(rocksdb::ReadOptions(), cf_[layout::kDefault], layout::kOriginKey, &origin_);
     if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the store's origin");
     if (!s.ok()) return DataLoss("the store has no origin");
@@ -251,7 +282,7 @@ class RocksEventStore final : public EventStore {
       if (!record) return record.error();
       last_recorded_ns_ = (*record)->recorded_at();
     }
-    DbNodeSource nodes(db_.get(), cf_[layout::kTree]);
+    const DbNodeSource nodes = Nodes();
     auto frontier = merkle::Frontier::Load(nodes, size);
     if (!frontier) return frontier.error();
     frontier_ = std::move(*frontier);
@@ -304,7 +335,7 @@ class RocksEventStore final : public EventStore {
                       path.string() + ") covers " + std::to_string(cp->size) +
                       ": RocksDB dropped the end of the log (damaged write-ahead log or MANIFEST)");
     }
-    DbNodeSource nodes(db_.get(), cf_[layout::kTree]);
+    const DbNodeSource nodes = Nodes();
     auto root = cp->size == size ? Result<merkle::Hash>(root_) : merkle::RootAt(nodes, cp->size);
     if (!root) return root.error();
     if (*root != cp->root) {
@@ -644,9 +675,11 @@ class RocksEventStore final : public EventStore {
 
   // ---- proofs -------------------------------------------------------------
 
+  DbNodeSource Nodes() const { return DbNodeSource(db_.get(), cf_[layout::kTree], cf_[layout::kLog], tree_floor_); }
+
   Result<merkle::Hash> LeafHash(std::uint64_t position) const override {
     if (position >= Size()) return Fail(NotFound("no event at position " + std::to_string(position)));
-    return DbNodeSource(db_.get(), cf_[layout::kTree]).Node(0, position);
+    return Nodes().Node(0, position);
   }
 
   Result<merkle::Hash> RootAt(std::uint64_t size) const override {
@@ -655,36 +688,19 @@ class RocksEventStore final : public EventStore {
       if (size == Size()) return root_;
     }
     if (size > Size()) return Fail(InvalidArgument("tree size " + std::to_string(size) + " exceeds the log"));
-    return merkle::RootAt(DbNodeSource(db_.get(), cf_[layout::kTree]), size);
+    return merkle::RootAt(Nodes(), size);
   }
 
   Result<std::vector<merkle::Hash>> InclusionProof(std::uint64_t index, std::uint64_t size) const override {
     if (size > Size()) return Fail(InvalidArgument("tree size " + std::to_string(size) + " exceeds the log"));
     if (index >= size) return Fail(InvalidArgument("leaf index must be below the tree size"));
-    return merkle::InclusionProof(DbNodeSource(db_.get(), cf_[layout::kTree]), index, size);
+    return merkle::InclusionProof(Nodes(), index, size);
   }
 
   Result<std::vector<merkle::Hash>> ConsistencyProof(std::uint64_t first, std::uint64_t second) const override {
     if (second > Size()) return Fail(InvalidArgument("tree size " + std::to_string(second) + " exceeds the log"));
     if (first > second) return Fail(InvalidArgument("first must not exceed second"));
-    return merkle::ConsistencyProof(DbNodeSource(db_.get(), cf_[layout::kTree]), first, second);
-  }
-
-  Status ScanNodes(int level, std::uint64_t from_index,
-                   const std::function<bool(std::uint64_t, const merkle::Hash&)>& visit) const override {
-    if (level < 0 || level > 63) return InvalidArgument("tree levels are 0 to 63");
-    rocksdb::ReadOptions ro;
-    ro.readahead_size = 2 << 20;
-    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(ro, cf_[layout::kTree]));
-    for (it->Seek(layout::TreeKey(level, from_index)); it->Valid(); it->Next()) {
-      std::string_view key = View(it->key());
-      if (key.size() != 9 || static_cast<std::uint8_t>(key[0]) != level) break;
-      if (it->value().size() != 32) return DataLoss("a stored Merkle node is not 32 bytes");
-      merkle::Hash h;
-      std::memcpy(h.data(), it->value().data(), 32);
-      if (!visit(layout::GetBe64(key.substr(1)), h)) return Status::Ok();
-    }
-    return FromRocks(it->status(), "scanning Merkle nodes");
+    return merkle::ConsistencyProof(Nodes(), first, second);
   }
 
   // ---- checkpoints -------------------------------------------------------
@@ -1112,6 +1128,7 @@ class RocksEventStore final : public EventStore {
     std::vector<merkle::NodeWrite> nodes;
     frontier_.Append(merkle::HashLeaf(record), &nodes);
     for (const merkle::NodeWrite& n : nodes) {
+      if (n.level < tree_floor_) continue;
       wb->Put(cf_[layout::kTree], layout::TreeKey(n.level, n.index),
               rocksdb::Slice(reinterpret_cast<const char*>(n.hash.data()), n.hash.size()));
     }
@@ -1321,6 +1338,7 @@ class RocksEventStore final : public EventStore {
   // Owned by the thread holding the writer role (writing_): the writer
   // thread, or a lone Append's caller (and OpenDb before either runs).
   merkle::Frontier frontier_;
+  int tree_floor_ = layout::kStoredTreeFloor;  // from the store's format
   std::int64_t last_recorded_ns_ = 0;
   std::uint64_t written_size_ = 0;  // written, maybe not yet synced
   // Heads of streams the writer wrote since the open (written, maybe not

@@ -267,10 +267,6 @@ class EventStore {
   virtual Result<merkle::Hash> RootAt(std::uint64_t size) const = 0;
   virtual Result<std::vector<merkle::Hash>> InclusionProof(std::uint64_t index, std::uint64_t size) const = 0;
   virtual Result<std::vector<merkle::Hash>> ConsistencyProof(std::uint64_t first, std::uint64_t second) const = 0;
-  // Visits the stored perfect nodes of `level` from `from_index` upward, in
-  // index order (an auditor's raw view of the tree; used by VerifyStore).
-  virtual Status ScanNodes(int level, std::uint64_t from_index,
-                           const std::function<bool(std::uint64_t index, const merkle::Hash& hash)>& visit) const = 0;
 
   // ---- checkpoints -------------------------------------------------------
   virtual const std::string& origin() const = 0;

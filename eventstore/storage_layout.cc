@@ -20,6 +20,12 @@ const char* FamilyName(int family) {
   }
 }
 
+std::optional<int> StoredTreeFloor(std::string_view format) {
+  if (format == kFormat) return kStoredTreeFloor;
+  if (format == kFormatV1) return 0;
+  return std::nullopt;
+}
+
 void PutBe64(std::string* out, std::uint64_t v) {
   for (int shift = 56; shift >= 0; shift -= 8) {
     out->push_back(static_cast<char>((v >> shift) & 0xff));

@@ -306,7 +306,11 @@ TEST_F(CorruptionTest, AFlippedByteInAStoredCheckpointIsNamed) {
   }
 }
 
-TEST_F(CorruptionTest, ARewrittenRecordIsNamedByItsPosition) {
+// Its leaf is not stored (storage_layout.h, "Tree floor"): the first stored
+// hash it changes is the level-4 node above its block of 16 records, and
+// verify names that block. (A "vigie-store-1" store names the record
+// itself: tree_floor_test.cc.)
+TEST_F(CorruptionTest, ARewrittenRecordIsNamedByItsBlockOfSixteen) {
   constexpr std::uint64_t kPosition = 1234;
   const std::string key = layout::PositionKey(kPosition);
   std::string record = (*reference_)[layout::kLog].at(key);
@@ -320,8 +324,10 @@ TEST_F(CorruptionTest, ARewrittenRecordIsNamedByItsPosition) {
   auto report = VerifyStore(dir);
   ASSERT_TRUE(report) << report.error().ToString();
   EXPECT_FALSE(report->ok());
-  EXPECT_EQ(report->first_bad_position, kPosition) << report->problem;
-  EXPECT_NE(report->problem.find("leaf hash"), std::string::npos) << report->problem;
+  EXPECT_EQ(report->first_bad_position, 1232u) << report->problem;
+  EXPECT_NE(report->problem.find("records 1232 to 1247 do not hash to the stored Merkle node at level 4"),
+            std::string::npos)
+      << report->problem;
 }
 
 TEST_F(CorruptionTest, RemovingTheLastEventsUnderACheckpointIsReported) {
@@ -393,21 +399,17 @@ TEST_F(CorruptionTest, TheLatestCheckpointFileFollowsTheStoreAndIsChecked) {
       // complete and agrees with the record: only the root has changed.
       auto raw = Administer(dir);
       ASSERT_TRUE(raw->Put(layout::kLog, layout::PositionKey(position), record).ok());
-      auto stored = [&](int level, std::uint64_t index) {
-        merkle::Hash h;
-        const std::string& bytes = (*reference_)[layout::kTree].at(layout::TreeKey(level, index));
-        std::memcpy(h.data(), bytes.data(), 32);
-        return h;
-      };
-      merkle::Hash node = merkle::HashLeaf(record);
-      for (int level = 0; ((position >> level) + 1) << level <= kEvents; ++level) {
-        if (level > 0) {
-          const std::uint64_t child = position >> (level - 1);
-          node = child % 2 ? merkle::HashChildren(stored(level - 1, child - 1), node)
-                           : merkle::HashChildren(node, stored(level - 1, child + 1));
-        }
-        ASSERT_TRUE(raw->Put(layout::kTree, layout::TreeKey(level, position >> level),
-                             std::string(reinterpret_cast<const char*>(node.data()), 32))
+      merkle::Frontier rebuilt;
+      std::vector<merkle::NodeWrite> nodes;
+      for (std::uint64_t p = 0; p < kEvents; ++p) {
+        rebuilt.Append(merkle::HashLeaf(p == position ? record : (*reference_)[layout::kLog].at(layout::PositionKey(p))),
+                       &nodes);
+      }
+      for (const merkle::NodeWrite& n : nodes) {
+        if (n.level < layout::kStoredTreeFloor || n.index != position >> n.level) continue;
+        ASSERT_EQ((*reference_)[layout::kTree].count(layout::TreeKey(n.level, n.index)), 1u);
+        ASSERT_TRUE(raw->Put(layout::kTree, layout::TreeKey(n.level, n.index),
+                             std::string(reinterpret_cast<const char*>(n.hash.data()), 32))
                         .ok());
       }
     }
@@ -424,7 +426,7 @@ TEST_F(CorruptionTest, AnAlteredMerkleNodeIsNamed) {
     int level;
     std::uint64_t index;
   };
-  for (Node node : {Node{0, 2500}, Node{3, 17}, Node{10, 1}}) {
+  for (Node node : {Node{4, 156}, Node{5, 17}, Node{10, 1}}) {
     const std::string key = layout::TreeKey(node.level, node.index);
     std::string hash = (*reference_)[layout::kTree].at(key);
     hash[7] = static_cast<char>(hash[7] ^ 0x01);
@@ -434,8 +436,19 @@ TEST_F(CorruptionTest, AnAlteredMerkleNodeIsNamed) {
     ASSERT_TRUE(report) << report.error().ToString();
     EXPECT_FALSE(report->ok());
     EXPECT_EQ(report->first_bad_position, node.index << node.level) << report->problem;
-    const std::string named = node.level == 0 ? "leaf hash" : "level " + std::to_string(node.level);
-    EXPECT_NE(report->problem.find(named), std::string::npos) << report->problem;
+    EXPECT_NE(report->problem.find("level " + std::to_string(node.level)), std::string::npos) << report->problem;
+  }
+  // The store keeps no node below level 4: one put there is named too.
+  for (Node node : {Node{0, 2500}, Node{3, 17}}) {
+    const std::string dir = CopyOf(*sst_form_);
+    ASSERT_TRUE(Administer(dir)->Put(layout::kTree, layout::TreeKey(node.level, node.index), std::string(32, 'h')).ok());
+    auto report = VerifyStore(dir);
+    ASSERT_TRUE(report) << report.error().ToString();
+    EXPECT_FALSE(report->ok());
+    EXPECT_EQ(report->first_bad_position, node.index << node.level) << report->problem;
+    EXPECT_NE(report->problem.find("level " + std::to_string(node.level) + " is stored, below the lowest level"),
+              std::string::npos)
+        << report->problem;
   }
 }
 

@@ -291,7 +291,7 @@ class CrashTest : public ::testing::Test {
     EXPECT_EQ(count(layout::kCommands).size(), log.commands.size());
     std::map<int, std::uint64_t> nodes_by_level;
     for (const auto& [key, value] : count(layout::kTree)) ++nodes_by_level[static_cast<std::uint8_t>(key[0])];
-    for (int level = 0; level < 64 && (log.size >> level) > 0; ++level) {
+    for (int level = layout::kStoredTreeFloor; level < 64 && (log.size >> level) > 0; ++level) {
       EXPECT_EQ(nodes_by_level[level], log.size >> level) << "perfect nodes at level " << level;
       nodes_by_level.erase(level);
     }

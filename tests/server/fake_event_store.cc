@@ -172,12 +172,6 @@ Result<std::vector<merkle::Hash>> FakeEventStore::ConsistencyProof(std::uint64_t
   return std::vector<merkle::Hash>{Filled(first), Filled(second), Filled(first + second)};
 }
 
-Status FakeEventStore::ScanNodes(int, std::uint64_t,
-                                 const std::function<bool(std::uint64_t, const merkle::Hash&)>&) const {
-  Count();
-  return Status::Ok();
-}
-
 std::string FakeEventStore::VerifierKey() const {
   Count();
   return std::string(kVerifierKey);

@@ -56,8 +56,6 @@ class FakeEventStore : public eventstore::EventStore {
   Result<merkle::Hash> RootAt(std::uint64_t size) const override;
   Result<std::vector<merkle::Hash>> InclusionProof(std::uint64_t index, std::uint64_t size) const override;
   Result<std::vector<merkle::Hash>> ConsistencyProof(std::uint64_t first, std::uint64_t second) const override;
-  Status ScanNodes(int level, std::uint64_t from_index,
-                   const std::function<bool(std::uint64_t, const merkle::Hash&)>& visit) const override;
   const std::string& origin() const override { return origin_; }
   std::string VerifierKey() const override;
   Result<std::string> SignCheckpoint(std::uint64_t size) const override;

@@ -72,6 +72,7 @@ class WorkDir {
     if (!path_.empty()) fs::remove_all(path_, ec);
   }
   const std::string& path() const { return path_; }
+  void Keep() { path_.clear(); }
 
  private:
   explicit WorkDir(std::string path) : path_(std::move(path)) {}
@@ -112,8 +113,10 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(0.05, 600.0));
   app.add_option("--records", records, "events in the store that is scanned and verified (default 1000000)")
       ->check(CLI::Range(std::uint64_t{1000}, std::uint64_t{100'000'000}));
-  bool full = false, no_projections = false, no_http = false;
+  bool full = false, no_writes = false, no_projections = false, no_http = false, keep = false;
   app.add_flag("--full", full, "(e) also at 10 M events (skipped, saying so, without the memory)");
+  app.add_flag("--no-writes", no_writes, "skip (a), (b) and (d), the durable writes");
+  app.add_flag("--keep", keep, "keep the working directory (its stores can then be profiled)");
   app.add_flag("--no-projections", no_projections, "skip (e), vigie-bench-projections");
   app.add_flag("--no-http", no_http, "skip (f), http_bench.sh");
   CLI11_PARSE(app, argc, argv);
@@ -130,7 +133,12 @@ int Main(int argc, char** argv) {
   for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
   boost::json::object context = Context(plan, work->path(), command);
   BenchReport report;
-  Status status = CompareWrites(plan, work->path(), &report, &context);
+  Status status = Status::Ok();
+  if (no_writes) {
+    report.Skip("a, b, d", "durable writes: --no-writes");
+  } else {
+    status = CompareWrites(plan, work->path(), &report, &context);
+  }
   if (status.ok()) status = CompareReads(plan, work->path(), &report);
   SubprocessPlan sub;
   std::error_code ec;
@@ -146,6 +154,7 @@ int Main(int argc, char** argv) {
   std::cout << "vigie-bench (" << (plan.smoke ? "smoke" : "full") << ") in " << work->path() << ", "
             << std::thread::hardware_concurrency() << " hardware threads\n\n";
   report.Print(std::cout);
+  if (keep) work->Keep();
   if (!json_path.empty()) {
     if (Status written = report.WriteJson(json_path, std::move(context)); !written.ok() && status.ok()) {
       status = written;
