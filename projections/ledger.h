@@ -115,6 +115,18 @@ class Ledger {
   // says which rule refused it; nothing is recorded unless it succeeds.
   virtual Result<CommandAnswer> Execute(const Caller& caller, std::string_view command,
                                         const boost::json::value& body) = 0;
+  // Execute without waiting for the disk: `done` runs once the command is
+  // durable, on the store's thread that synced it, or at once, on this
+  // thread, when refused or replayed. This thread may still wait briefly:
+  // for the same command_id already in flight, for a rebuild of the write
+  // model after a failed append, or for the key store (personal fields).
+  // `done` must not block. The ledger must not be destroyed before every
+  // `done` ran (LedgerImpl's destructor waits for them).
+  using CommandDone = std::move_only_function<void(Result<CommandAnswer>)>;
+  virtual void ExecuteAsync(const Caller& caller, std::string_view command, const boost::json::value& body,
+                            CommandDone done) {
+    done(Execute(caller, command, body));
+  }
   // Names of every command Execute knows, for the router and OpenAPI.
   static const std::vector<std::string>& CommandNames();
 

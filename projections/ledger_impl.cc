@@ -2,6 +2,8 @@
 // (the write path). Queries are in ledger_queries.cc.
 #include "projections/ledger_impl.h"
 
+#include <future>
+#include <optional>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -63,6 +65,11 @@ Status LedgerImpl::Open() {
   return Status::Ok();
 }
 
+LedgerImpl::~LedgerImpl() {
+  std::unique_lock lock(write_mu_);
+  idle_.wait(lock, [&] { return in_flight_ == 0; });
+}
+
 Status LedgerImpl::RebuildWriteModelLocked(std::unique_lock<std::mutex>& lock) {
   idle_.wait(lock, [&] { return in_flight_ == 0; });
   State state;
@@ -95,13 +102,35 @@ boost::json::value LedgerImpl::AnswerBody(const std::string& command_id,
 
 Result<eventstore::AppendResult> LedgerImpl::Commit(std::unique_lock<std::mutex>& lock,
                                                     Decided decided, const Submission& submission) {
+  std::promise<Result<eventstore::AppendResult>> promise;
+  auto future = promise.get_future();
+  CommitAsync(lock, std::move(decided), submission,
+              [&promise](Result<eventstore::AppendResult> result) { promise.set_value(std::move(result)); });
+  return future.get();
+}
+
+// What follows a command's append: the bookkeeping under write_mu_, then the
+// caller's continuation. Shared by the store's callback and the submitter:
+// the store answers a refusal at once, on the submitting thread, which holds
+// write_mu_ then; the callback leaves that answer for the submitter, which
+// finishes it after releasing the lock.
+struct LedgerImpl::Completion {
+  std::mutex mu;
+  bool submitted = false;  // AppendAsync returned
+  std::optional<Result<eventstore::AppendResult>> early;
+  std::move_only_function<void(Result<eventstore::AppendResult>)> finish;
+};
+
+void LedgerImpl::CommitAsync(std::unique_lock<std::mutex>& lock, Decided decided, const Submission& submission,
+                             AppendDone done) {
   std::vector<std::string> created_keys;
-  auto drop_keys = [&] {
-    for (const std::string& key_id : created_keys) (void)keys_->Erase(key_id);
+  auto drop_keys = [this](const std::vector<std::string>& keys) {
+    for (const std::string& key_id : keys) (void)keys_->Erase(key_id);
   };
   if (Status sealed = SealPersonalFields(decided.events, *keys_, &created_keys); !sealed.ok()) {
-    drop_keys();
-    return Fail(std::move(sealed));
+    drop_keys(created_keys);
+    lock.unlock();
+    return done(Fail(std::move(sealed)));
   }
 
   eventstore::AppendRequest request;
@@ -112,8 +141,9 @@ Result<eventstore::AppendResult> LedgerImpl::Commit(std::unique_lock<std::mutex>
     const PlannedEvent& planned = decided.events[i];
     Result<std::string> payload = SerializeEvent(planned);
     if (!payload) {
-      drop_keys();
-      return Fail(payload.error());
+      drop_keys(created_keys);
+      lock.unlock();
+      return done(Fail(payload.error()));
     }
     eventstore::NewEvent event;
     event.stream = planned.stream;
@@ -146,55 +176,88 @@ Result<eventstore::AppendResult> LedgerImpl::Commit(std::unique_lock<std::mutex>
   }
 
   auto promise = std::make_shared<std::promise<Result<eventstore::AppendResult>>>();
-  AppendFuture future = promise->get_future().share();
-  pending_commands_[submission.command_id] = future;
+  pending_commands_[submission.command_id] = promise->get_future().share();
   ++in_flight_;
+  auto completion = std::make_shared<Completion>();
+  completion->finish = [this, promise, drop_keys, created_keys = std::move(created_keys), first_position,
+                        command_id = submission.command_id,
+                        done = std::move(done)](Result<eventstore::AppendResult> result) mutable {
+    {
+      std::lock_guard relock(write_mu_);
+      pending_commands_.erase(command_id);
+      if (--in_flight_ == 0) idle_.notify_all();
+      if (!result) {
+        write_model_stale_ = true;
+        spdlog::warn("ledger: append of command {} failed: {}", command_id, result.error().ToString());
+        if (CertainlyNotStored(result.error())) drop_keys(created_keys);
+      } else if (result->replayed || result->events.empty() || result->events.front().position != first_position) {
+        // Someone else appended meanwhile (another process, a replayed id):
+        // the write model's positions are off.
+        write_model_stale_ = true;
+      }
+    }
+    promise->set_value(result);  // a replay of this command_id waiting for it
+    done(std::move(result));
+  };
   // Submitted under write_mu_: the store assigns positions in decision
   // order, as the write model assumed.
-  store_->AppendAsync(std::move(request), [promise](Result<eventstore::AppendResult> result) {
-    promise->set_value(std::move(result));
+  store_->AppendAsync(std::move(request), [completion](Result<eventstore::AppendResult> result) {
+    {
+      std::lock_guard guard(completion->mu);
+      if (!completion->submitted) {
+        completion->early = std::move(result);
+        return;
+      }
+    }
+    completion->finish(std::move(result));
   });
-  lock.unlock();
-  Result<eventstore::AppendResult> result = future.get();
-  lock.lock();
-  pending_commands_.erase(submission.command_id);
-  if (--in_flight_ == 0) idle_.notify_all();
-  if (!result) {
-    write_model_stale_ = true;
-    spdlog::warn("ledger: append of command {} failed: {}", submission.command_id,
-                 result.error().ToString());
-    if (CertainlyNotStored(result.error())) drop_keys();
-  } else if (result->replayed || result->events.empty() ||
-             result->events.front().position != first_position) {
-    // Someone else appended meanwhile (another process, a replayed id):
-    // the write model's positions are off.
-    write_model_stale_ = true;
+  std::optional<Result<eventstore::AppendResult>> early;
+  {
+    std::lock_guard guard(completion->mu);
+    completion->submitted = true;
+    early.swap(completion->early);
   }
   lock.unlock();
-  return result;
+  if (early) completion->finish(std::move(*early));
 }
 
 Result<CommandAnswer> LedgerImpl::Execute(const Caller& caller, std::string_view name,
                                           const boost::json::value& body) {
+  std::promise<Result<CommandAnswer>> promise;
+  auto future = promise.get_future();
+  ExecuteAsync(caller, name, body, [&promise](Result<CommandAnswer> answer) { promise.set_value(std::move(answer)); });
+  return future.get();
+}
+
+void LedgerImpl::ExecuteAsync(const Caller& caller, std::string_view name, const boost::json::value& body,
+                              CommandDone done) {
   Result<Command> command = DecodeCommand(name, body, options_.clock());
-  if (!command) return Fail(command.error());
+  if (!command) return done(Fail(command.error()));
 
   std::unique_lock lock(write_mu_);
   if (!command->command_id.empty()) {
     if (auto pending = pending_commands_.find(command->command_id); pending != pending_commands_.end()) {
+      // The same command, still on its way to the disk: its answer, when
+      // it comes (a short wait, on this thread).
       AppendFuture first = pending->second;
       lock.unlock();
       const Result<eventstore::AppendResult>& result = first.get();
-      if (!result) return Fail(result.error());
-      return CommandAnswer{AnswerBody(command->command_id, *result), true};
+      if (!result) return done(Fail(result.error()));
+      return done(CommandAnswer{AnswerBody(command->command_id, *result), true});
     }
     if (std::optional<eventstore::AppendResult> stored = store_->FindCommand(command->command_id)) {
-      return CommandAnswer{AnswerBody(command->command_id, *stored), true};
+      lock.unlock();
+      return done(CommandAnswer{AnswerBody(command->command_id, *stored), true});
     }
   } else {
     command->command_id = RandomUuid(random_);
   }
-  if (write_model_stale_) VIGIE_RETURN_IF_ERROR_EXPECTED(RebuildWriteModelLocked(lock));
+  if (write_model_stale_) {
+    if (Status rebuilt = RebuildWriteModelLocked(lock); !rebuilt.ok()) {
+      lock.unlock();
+      return done(Fail(std::move(rebuilt)));
+    }
+  }
 
   std::string token;
   if (auto* enroll = std::get_if<EnrollPerson>(&command->body)) {
@@ -202,15 +265,20 @@ Result<CommandAnswer> LedgerImpl::Execute(const Caller& caller, std::string_view
     enroll->token_sha256 = TokenHash(token);
   }
   Result<Decided> decided = Decide(write_, caller, *command, options_.retention);
-  if (!decided) return Fail(decided.error());
+  if (!decided) {
+    lock.unlock();
+    return done(Fail(decided.error()));
+  }
   const eventstore::Actor actor{caller.person_id, write_.people.at(caller.person_id).partner_id,
                                 decided->role};
-  Result<eventstore::AppendResult> result =
-      Commit(lock, std::move(*decided), {command->command_id, actor, command->occurred_at_ns});
-  if (!result) return Fail(result.error());
-  boost::json::value answer = AnswerBody(command->command_id, *result);
-  if (!token.empty() && !result->replayed) answer.as_object()["token"] = token;
-  return CommandAnswer{std::move(answer), result->replayed};
+  CommitAsync(lock, std::move(*decided), {command->command_id, actor, command->occurred_at_ns},
+              [command_id = command->command_id, token = std::move(token),
+               done = std::move(done)](Result<eventstore::AppendResult> result) mutable {
+                if (!result) return done(Fail(result.error()));
+                boost::json::value answer = AnswerBody(command_id, *result);
+                if (!token.empty() && !result->replayed) answer.as_object()["token"] = token;
+                done(CommandAnswer{std::move(answer), result->replayed});
+              });
 }
 
 Result<std::string> LedgerImpl::Bootstrap(std::string_view origin) {

@@ -14,8 +14,10 @@
 //
 // A command: decode (no lock) -> under write_mu_: idempotency (in-flight
 // commands, then the store's command index), decide, seal personal fields,
-// serialise, apply to write_, AppendAsync -> release the lock -> wait until
-// durable (group commit merges concurrent commands) -> answer.
+// serialise, apply to write_, AppendAsync -> release the lock -> once
+// durable (group commit merges concurrent commands), on the store's
+// thread: bookkeeping under write_mu_ -> answer (ExecuteAsync's `done`;
+// Execute waits for it).
 #include <condition_variable>
 #include <future>
 #include <map>
@@ -38,11 +40,15 @@ class LedgerImpl final : public Ledger {
   // Rebuilds the write model and the read side; finishes erasures a crash
   // interrupted (SubjectErased durable, key file still present).
   Status Open();
+  // Waits for the commands still on their way to the disk (ExecuteAsync).
+  ~LedgerImpl() override;
 
   Result<std::string> Bootstrap(std::string_view origin) override;
   Result<Caller> Authenticate(std::string_view bearer_token) const override;
   Result<CommandAnswer> Execute(const Caller& caller, std::string_view command,
                                 const boost::json::value& body) override;
+  void ExecuteAsync(const Caller& caller, std::string_view command, const boost::json::value& body,
+                    CommandDone done) override;
 
   Result<boost::json::value> Me(const Caller& caller) const override;
   Result<boost::json::value> Events(const Caller& caller, std::uint64_t from,
@@ -78,6 +84,12 @@ class LedgerImpl final : public Ledger {
   // (on write_mu_) is released before waiting for durability.
   Result<eventstore::AppendResult> Commit(std::unique_lock<std::mutex>& lock, Decided decided,
                                           const Submission& submission);
+  // Commit without waiting: releases the lock, and `done` runs once the
+  // store answered (after the bookkeeping under write_mu_), never under it.
+  using AppendDone = std::move_only_function<void(Result<eventstore::AppendResult>)>;
+  struct Completion;
+  void CommitAsync(std::unique_lock<std::mutex>& lock, Decided decided, const Submission& submission,
+                   AppendDone done);
   // Waits for in-flight appends, then refolds write_ from the log. Lock held.
   Status RebuildWriteModelLocked(std::unique_lock<std::mutex>& lock);
   static boost::json::value AnswerBody(const std::string& command_id,

@@ -150,9 +150,11 @@ void HttpServer::Stop() {
   if (!s.context.connections.WaitUntilEmpty(deadline)) {
     s.context.connections.ShutdownAll(true);
   }
-  // Handlers still running (an Execute waiting for its fsync) finish here,
-  // before the caller closes the store.
+  // Handlers still running finish here, then the commands they left on
+  // their way to the disk are answered (the store answers every one), all
+  // before the caller releases the ledger and closes the store.
   s.workers.Shutdown();
+  s.context.router.WaitForCommands();
   s.context.connections.WaitUntilEmpty(std::chrono::steady_clock::now() + s.options.shutdown_timeout);
 
   s.work.reset();

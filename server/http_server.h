@@ -13,10 +13,14 @@
 //   the client retries it with the same command_id), idle and read
 //   timeouts (the connection is closed: a slowloris client holds a socket
 //   for at most read_timeout), write timeout.
-// - Why a worker pool: Ledger::Execute blocks until its batch is fsync'd
-//   and the store's group commit only merges commands that wait at the
-//   same time, so blocking threads are the group-commit width: with W
-//   workers at most W commands share one fsync. See worker_threads.
+// - Why a worker pool: reads may fold an as-of state or record a
+//   consultation (an fsync), so handlers do not run on the I/O threads. A
+//   command holds its worker only while it is decided and handed to the
+//   store (Router::HandleAsync, Ledger::ExecuteAsync): its answer comes
+//   from the store's thread once durable, and every command waiting for
+//   the disk at once shares one fsync, however many workers there are.
+//   Commands in flight are bounded by the connections (one request at a
+//   time each) and the store's max_pending_appends.
 // - GET /v1/subscribe streams server-sent events (auditors): one page of
 //   events is read (through Ledger::Events) only when the previous page
 //   was written, so a subscriber holds at most one page in memory; one
@@ -25,7 +29,7 @@
 // Lifetime: the ledger and the store must outlive the server. Stop() stops
 // accepting, closes idle connections, lets in-flight requests finish (up
 // to shutdown_timeout, then closes what remains), waits for the workers and
-// returns; the caller then closes the store, which syncs and checkpoints.
+// for the commands still on their way to the disk, and returns; the caller then closes the store, which syncs and checkpoints.
 // Thread safety: Start, Stop and the destructor are called from one thread;
 // port() and metrics() from any.
 #include <chrono>
@@ -49,8 +53,8 @@ struct HttpServerOptions {
   std::uint16_t port = 8080;       // 0: an ephemeral port, see port()
 
   std::size_t io_threads = 0;  // 0: std::thread::hardware_concurrency()
-  // Blocking handlers in flight. 64 lets 64 concurrent commands share an
-  // fsync; idle threads cost only their stacks' address space.
+  // Handlers running at once (a command's only until it is handed to the
+  // store); idle threads cost only their stacks' address space.
   std::size_t worker_threads = 64;
   std::size_t worker_queue_max = 1024;
 

@@ -1,5 +1,9 @@
 #include "server/http_session.h"
 
+#include <atomic>
+#include <functional>
+#include <memory>
+
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -38,6 +42,20 @@ Response HandleSafely(const Router& router, const Request& request) {
     return router.Handle(request);
   } catch (const std::exception& e) {
     return ProblemFromStatus(Internal(std::string("exception while handling: ") + e.what()));
+  }
+}
+
+// The same through Router::HandleAsync: `deliver` gets exactly one answer,
+// now or later (from the store's thread, for a command).
+void HandleSafelyAsync(const Router& router, const Request& request, std::function<void(Response)> deliver) {
+  auto delivered = std::make_shared<std::atomic<bool>>(false);
+  auto once = [delivered, deliver = std::move(deliver)](Response response) {
+    if (!delivered->exchange(true)) deliver(std::move(response));
+  };
+  try {
+    router.HandleAsync(request, once);
+  } catch (const std::exception& e) {
+    once(ProblemFromStatus(Internal(std::string("exception while handling: ") + e.what())));
   }
 }
 
@@ -168,10 +186,13 @@ void HttpSession::Dispatch() {
   const std::uint64_t generation = generation_;
   bool accepted = false;
   if (route->kind == RouteKind::kBlocking) {
+    // The worker is free again as soon as the handler returns: a command
+    // is answered from the store's thread once durable, not waited for.
     accepted = PostWork(context_, [self, generation, request = std::move(request)] {
-      Response response = HandleSafely(self->context_.router, request);
-      net::post(self->executor_, [self, generation, response = std::move(response)]() mutable {
-        self->OnHandled(generation, std::move(response));
+      HandleSafelyAsync(self->context_.router, request, [self, generation](Response response) {
+        net::post(self->executor_, [self, generation, response = std::move(response)]() mutable {
+          self->OnHandled(generation, std::move(response));
+        });
       });
     });
   } else {

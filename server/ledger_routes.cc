@@ -40,23 +40,43 @@ constexpr int kEvaluationYearMax = 2200;
 
 }  // namespace
 
-Response Router::PostCommand(Call& call) const {
+// The request is read here, on the calling thread; the answer comes when
+// the ledger has one (for a new command, once it is durable, from the
+// store's thread). Counted in commands_in_flight_ until then.
+void Router::PostCommand(Call& call, Responder done) const {
   auto name = PercentDecode(call.params.at(0), false);
   const auto& known = projections::Ledger::CommandNames();
   if (!name || std::find(known.begin(), known.end(), *name) == known.end()) {
-    return Problem(404, "no such command; see /v1/openapi.json for the list");
+    return done(Problem(404, "no such command; see /v1/openapi.json for the list"));
   }
   auto content_types = call.request.HeaderValues("Content-Type");
   if (content_types.size() != 1 || !IsJsonMediaType(content_types.front())) {
-    return Problem(415, "a command body is sent as Content-Type: application/json");
+    return done(Problem(415, "a command body is sent as Content-Type: application/json"));
   }
-  if (auto query = QueryParams::Parse(call.query, {}); !query) return std::move(query.error());
+  if (auto query = QueryParams::Parse(call.query, {}); !query) return done(std::move(query.error()));
   auto body = ParseJsonObject(call.request.body, options_.json);
-  if (!body) return std::move(body.error());
+  if (!body) return done(std::move(body.error()));
 
-  auto answer = ledger_.Execute(call.caller, *name, *body);
+  {
+    std::lock_guard lock(commands_mu_);
+    ++commands_in_flight_;
+  }
+  ledger_.ExecuteAsync(call.caller, *name, *body,
+                       [this, name = *name, done = std::move(done)](Result<projections::CommandAnswer> answer) mutable {
+                         struct Answered {
+                           const Router* router;
+                           ~Answered() {
+                             std::lock_guard lock(router->commands_mu_);
+                             if (--router->commands_in_flight_ == 0) router->commands_done_.notify_all();
+                           }
+                         } answered{this};
+                         done(CommandResponse(name, answer));
+                       });
+}
+
+Response Router::CommandResponse(const std::string& name, const Result<projections::CommandAnswer>& answer) const {
   if (!answer) {
-    metrics_.ObserveCommand(*name, StatusCodeName(answer.error().code()), 0);
+    metrics_.ObserveCommand(name, StatusCodeName(answer.error().code()), 0);
     return ProblemFromStatus(answer.error());
   }
   std::size_t appended = 0;
@@ -65,8 +85,7 @@ Response Router::PostCommand(Call& call) const {
       appended = events->get_array().size();
     }
   }
-  metrics_.ObserveCommand(*name, answer->replayed ? "replayed" : "created",
-                          answer->replayed ? 0 : appended);
+  metrics_.ObserveCommand(name, answer->replayed ? "replayed" : "created", answer->replayed ? 0 : appended);
   return JsonResponse(answer->replayed ? 200 : 201, answer->body);
 }
 

@@ -1,6 +1,7 @@
 #include "server/router.h"
 
 #include <algorithm>
+#include <future>
 
 #include <boost/json/serialize.hpp>
 
@@ -131,7 +132,7 @@ std::span<const Router::Route> Router::Table() {
       {{"GET", "/healthz", Kind::kInline, false}, &Router::GetHealth},
       {{"GET", "/metrics", Kind::kInline, false}, &Router::GetMetrics},
       {{"GET", "/v1/openapi.json", Kind::kInline, false}, &Router::GetOpenApi},
-      {{"POST", "/v1/commands/{command}", Kind::kBlocking, true}, &Router::PostCommand},
+      {{"POST", "/v1/commands/{command}", Kind::kBlocking, true}, nullptr, false, &Router::PostCommand},
       {{"GET", "/v1/me", Kind::kBlocking, true}, &Router::GetMe},
       {{"GET", "/v1/events", Kind::kBlocking, true}, &Router::GetEvents},
       {{"GET", "/v1/streams/{stream}", Kind::kBlocking, true}, &Router::GetStream},
@@ -181,16 +182,29 @@ const RouteInfo* Router::Match(std::string_view method, std::string_view target)
 }
 
 Response Router::Handle(const Request& request) const {
-  Response response = Dispatch(request);
-  // Answers may carry tokens or personal data: never cached by anything.
-  response.SetHeader("Cache-Control", "no-store");
-  response.SetHeader("X-Content-Type-Options", "nosniff");
-  return response;
+  std::promise<Response> promise;
+  auto future = promise.get_future();
+  HandleAsync(request, [&promise](Response response) { promise.set_value(std::move(response)); });
+  return future.get();
 }
 
-Response Router::Dispatch(const Request& request) const {
+void Router::HandleAsync(const Request& request, Responder done) const {
+  Dispatch(request, [done = std::move(done)](Response response) mutable {
+    // Answers may carry tokens or personal data: never cached by anything.
+    response.SetHeader("Cache-Control", "no-store");
+    response.SetHeader("X-Content-Type-Options", "nosniff");
+    done(std::move(response));
+  });
+}
+
+void Router::WaitForCommands() const {
+  std::unique_lock lock(commands_mu_);
+  commands_done_.wait(lock, [&] { return commands_in_flight_ == 0; });
+}
+
+void Router::Dispatch(const Request& request, Responder done) const {
   auto segments = Segments(PathOf(request.target));
-  if (!segments) return Problem(404, "no such resource");
+  if (!segments) return done(Problem(404, "no such resource"));
 
   std::string allow;
   for (const Route& route : Table()) {
@@ -203,48 +217,53 @@ Response Router::Dispatch(const Request& request) const {
       continue;
     }
 
-    std::string person_id;
-    Response response = [&] {
-      if (request.body.size() > options_.json.bytes_max) {
-        return Problem(413, "the body is larger than " + std::to_string(options_.json.bytes_max) +
-                                " bytes");
-      }
-      if (route.info.method != "POST" && !request.body.empty()) {
-        return Problem(400, "a " + std::string(route.info.method) + " request carries no body");
-      }
-      Call call{request, QueryOf(request.target), std::move(params), {}};
-      if (route.info.needs_token) {
-        auto caller = Authenticate(request);
-        if (!caller) return std::move(caller.error());
-        call.caller = std::move(*caller);
-        person_id = call.caller.person_id;
-      }
-      if (!route.cacheable || !cache_.enabled()) return (this->*route.handler)(call);
-      // Read before the answer is made: the view then reflects at least
-      // this size, so the answer is right for any request at this size.
-      const std::uint64_t size = store_.Size();
-      ResponseCache::Ticket ticket = cache_.Begin(person_id, request.target, size);
-      if (ticket.body) {
-        Response cached;
-        cached.content_type = "application/json";
-        cached.body = std::move(*ticket.body);
-        return cached;
-      }
-      Response answer = (this->*route.handler)(call);
-      const bool cacheable = answer.status == 200 && answer.headers.empty();
-      cache_.Finish(ticket, cacheable ? std::optional<std::string>(answer.body) : std::nullopt);
-      return answer;
-    }();
-    response.route = route.info.pattern;
-    if (route.info.needs_token) NoteDenial(response, person_id);
-    return response;
+    // Every answer of the route, now or later: named by its route, and a
+    // refusal noted with the caller's person id.
+    auto respond = [&route, &done](std::string person_id) -> Responder {
+      return [pattern = route.info.pattern, needs_token = route.info.needs_token, person_id = std::move(person_id),
+              done = std::move(done)](Response response) mutable {
+        response.route = pattern;
+        if (needs_token) NoteDenial(response, person_id);
+        done(std::move(response));
+      };
+    };
+    if (request.body.size() > options_.json.bytes_max) {
+      return respond({})(
+          Problem(413, "the body is larger than " + std::to_string(options_.json.bytes_max) + " bytes"));
+    }
+    if (route.info.method != "POST" && !request.body.empty()) {
+      return respond({})(Problem(400, "a " + std::string(route.info.method) + " request carries no body"));
+    }
+    Call call{request, QueryOf(request.target), std::move(params), {}};
+    if (route.info.needs_token) {
+      auto caller = Authenticate(request);
+      if (!caller) return respond({})(std::move(caller.error()));
+      call.caller = std::move(*caller);
+    }
+    const std::string person_id = call.caller.person_id;
+    if (route.async_handler) return (this->*route.async_handler)(call, respond(person_id));
+    if (!route.cacheable || !cache_.enabled()) return respond(person_id)((this->*route.handler)(call));
+    // Read before the answer is made: the view then reflects at least
+    // this size, so the answer is right for any request at this size.
+    const std::uint64_t size = store_.Size();
+    ResponseCache::Ticket ticket = cache_.Begin(person_id, request.target, size);
+    if (ticket.body) {
+      Response cached;
+      cached.content_type = "application/json";
+      cached.body = std::move(*ticket.body);
+      return respond(person_id)(std::move(cached));
+    }
+    Response answer = (this->*route.handler)(call);
+    const bool cacheable = answer.status == 200 && answer.headers.empty();
+    cache_.Finish(ticket, cacheable ? std::optional<std::string>(answer.body) : std::nullopt);
+    return respond(person_id)(std::move(answer));
   }
   if (!allow.empty()) {
     Response response = Problem(405, "this resource answers " + allow);
     response.SetHeader("Allow", allow);
-    return response;
+    return done(std::move(response));
   }
-  return Problem(404, "no such resource");
+  done(Problem(404, "no such resource"));
 }
 
 Parsed<projections::Caller> Router::Authenticate(const Request& request) const {

@@ -2,6 +2,7 @@
 // Router: the whole HTTP API of SPEC §6 as a pure function of a request.
 //
 //   Response Handle(const Request&)
+//   void HandleAsync(const Request&, Responder)   (the same, answered later)
 //
 // It matches the route (404 problem, or 405 with Allow), authenticates the
 // bearer token through Ledger::Authenticate (401 with WWW-Authenticate),
@@ -12,14 +13,19 @@
 // answers 500 for client input; a 5xx carries the cause in log_note.
 //
 // Which routes may block (see RouteKind) is what the HTTP layer needs to
-// keep its I/O threads free: Ledger::Execute and Ledger::Situation wait for
-// an fsync, as-of queries fold from a snapshot.
+// keep its I/O threads free: Ledger::Situation waits for an fsync, as-of
+// queries fold from a snapshot. A command does not wait for its fsync when
+// handled through HandleAsync: its answer comes from the store's thread
+// that synced it, and the calling thread goes on (Ledger::ExecuteAsync).
 //
 // Ownership: the ledger, the store and the metrics are borrowed and must
 // outlive the router. Thread safety: Handle may be called concurrently
 // (the router itself is immutable after construction).
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <functional>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -78,6 +84,14 @@ class Router {
          RouterOptions options = {});
 
   Response Handle(const Request& request) const;
+  // Handle that may answer later: `done` runs exactly once, on this thread
+  // or, for a command, on the store's thread once the command is durable.
+  // It must not block. Handle is HandleAsync waited for.
+  using Responder = std::move_only_function<void(Response)>;
+  void HandleAsync(const Request& request, Responder done) const;
+  // Blocks until every command HandleAsync started has been answered (the
+  // server's Stop, before the router and the ledger go).
+  void WaitForCommands() const;
 
   // The route table, in matching order.
   static std::span<const RouteInfo> Routes();
@@ -100,7 +114,7 @@ class Router {
  private:
   static std::span<const Route> Table();
 
-  Response Dispatch(const Request& request) const;
+  void Dispatch(const Request& request, Responder done) const;
   Parsed<projections::Caller> Authenticate(const Request& request) const;
   // The problem answer when the caller may not read the audit routes.
   std::optional<Response> RequireAuditor(const Call& call) const;
@@ -110,7 +124,10 @@ class Router {
   Response GetHealth(Call& call) const;
   Response GetMetrics(Call& call) const;
   Response GetOpenApi(Call& call) const;
-  Response PostCommand(Call& call) const;
+  void PostCommand(Call& call, Responder done) const;
+  // A command's answer: 201 (200 replayed) with the ledger's body, or the
+  // problem; counted in the metrics.
+  Response CommandResponse(const std::string& name, const Result<projections::CommandAnswer>& answer) const;
   Response GetMe(Call& call) const;
   Response GetEvents(Call& call) const;
   Response GetStream(Call& call) const;
@@ -133,6 +150,10 @@ class Router {
   Metrics& metrics_;
   const RouterOptions options_;
   mutable ResponseCache cache_;
+  // Commands started by HandleAsync and not answered yet.
+  mutable std::mutex commands_mu_;
+  mutable std::condition_variable commands_done_;
+  mutable std::size_t commands_in_flight_ = 0;
 };
 
 }  // namespace vigie::server

@@ -27,6 +27,8 @@ struct Router::Route {
   // A current read view whose 200 answers may be reused (response_cache.h):
   // no side effect, no consultation recorded, nothing signed.
   bool cacheable = false;
+  // Instead of `handler`, for a route answered later (a command).
+  void (Router::*async_handler)(Call&, Responder) const = nullptr;
 };
 
 Response JsonResponse(int status, const boost::json::value& body);

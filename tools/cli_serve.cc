@@ -144,7 +144,7 @@ void AddServeCommand(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--log-format", args->log_format, "text or json (JSON lines)")->capture_default_str();
   cmd->add_option("--max-connections", args->max_connections, "Open connections at most")->capture_default_str();
   cmd->add_option("--max-body-bytes", args->body_bytes_max, "Request body size limit")->capture_default_str();
-  cmd->add_option("--workers", args->worker_threads, "Requests handled at once (group-commit width)")
+  cmd->add_option("--workers", args->worker_threads, "Requests handled at once (a command only until it is handed to the store)")
       ->capture_default_str();
   cmd->add_option("--max-pending-appends", args->max_pending_appends,
                   "Commands waiting for the disk before answering 429")

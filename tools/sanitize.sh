@@ -25,7 +25,7 @@ ASAN_EXCLUDE=${VIGIE_ASAN_EXCLUDE:-[Bb]ench|_NOT_BUILT}
 # Every test executable (and what they run: vigie, the crash child), not
 # the benchmarks: their tests are excluded anyway.
 ASAN_TARGETS=${VIGIE_ASAN_TARGETS:-eventstore_test eventstore_crash_test eventstore_corruption_test projections_test server_test server_process_test tools_test fault_kill_loop_test}
-TSAN_TESTS=${VIGIE_TSAN_TESTS:-EventStoreTest\.|Concurren|HttpServer|WorkerPool|EventStream|Ledger.*Thread|CrashTest\.|ResponseCacheTest\.|StateAtTest\.AsOfFolds}
+TSAN_TESTS=${VIGIE_TSAN_TESTS:-EventStoreTest\.|Concurren|HttpServer|WorkerPool|EventStream|Ledger.*Thread|LedgerTest\.Async|EndToEndTest\.|CrashTest\.|ResponseCacheTest\.|StateAtTest\.AsOfFolds}
 TSAN_TARGETS=${VIGIE_TSAN_TARGETS:-eventstore_test eventstore_crash_test server_test projections_test}
 JOBS=$(nproc)
 PACKAGES=(

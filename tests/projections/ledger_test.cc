@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -392,6 +394,69 @@ TEST_F(LedgerTest, ConcurrentCommandsAreAllDecidedAndStored) {
   CloseAll();
   OpenAll();
   Exec(admin_, "remove-cell-member", R"({"cell_id": "partenariale", "partner_id": "p7-4"})");
+}
+
+// ExecuteAsync: one thread hands over many commands without waiting for
+// any; each is answered exactly once, all are stored densely, and the write
+// model knows every one.
+TEST_F(LedgerTest, AsyncCommandsAreEachAnsweredOnceAndAllStored) {
+  const std::uint64_t before = store_->Size();
+  constexpr int kCommands = 200;
+  std::mutex mu;
+  std::condition_variable answered_cv;
+  std::vector<int> answers(kCommands, 0);
+  std::vector<std::uint64_t> positions;
+  int failures = 0;
+  for (int i = 0; i < kCommands; ++i) {
+    const std::string body = R"({"partner_id": "a)" + std::to_string(i) + R"(", "name": "Association", "kind": "association"})";
+    ledger_->ExecuteAsync(admin_, "register-partner", json::parse(body), [&, i](Result<CommandAnswer> answer) {
+      std::lock_guard lock(mu);
+      ++answers[static_cast<std::size_t>(i)];
+      if (!answer) {
+        ++failures;
+      } else {
+        positions.push_back(answer->body.at("events").at(0).at("position").to_number<std::uint64_t>());
+      }
+      answered_cv.notify_all();
+    });
+  }
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(answered_cv.wait_for(lock, std::chrono::seconds(60), [&] {
+      return std::all_of(answers.begin(), answers.end(), [](int n) { return n > 0; });
+    }));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a second answer would come now
+  std::lock_guard lock(mu);
+  EXPECT_TRUE(std::all_of(answers.begin(), answers.end(), [](int n) { return n == 1; }));
+  EXPECT_EQ(failures, 0);
+  std::sort(positions.begin(), positions.end());
+  ASSERT_EQ(positions.size(), static_cast<std::size_t>(kCommands));
+  for (std::size_t i = 0; i < positions.size(); ++i) EXPECT_EQ(positions[i], before + i);
+  EXPECT_EQ(store_->Size(), before + kCommands);
+  EXPECT_EQ(Try(admin_, "register-partner", R"({"partner_id": "a199", "name": "X", "kind": "other"})").error().code(),
+            StatusCode::kAlreadyExists);
+}
+
+// A refusal is answered on the calling thread, before ExecuteAsync returns;
+// and one the store makes at once (closed) while the ledger holds its lock
+// neither deadlocks nor leaves the command counted as in flight (the
+// ledger's destructor, in CloseAll, waits for those).
+TEST_F(LedgerTest, AsyncRefusalsAreAnsweredAtOnce) {
+  // The refusal's code, once answered before ExecuteAsync returned.
+  auto refusal = [&](const Caller& caller, std::string_view partner) -> std::optional<StatusCode> {
+    std::optional<StatusCode> code;
+    ledger_->ExecuteAsync(caller, "register-partner",
+                          json::parse(R"({"partner_id": ")" + std::string(partner) + R"(", "name": "X", "kind": "other"})"),
+                          [&](Result<CommandAnswer> answer) {
+                            EXPECT_FALSE(answer);
+                            code = answer ? StatusCode::kOk : answer.error().code();
+                          });
+    return code;
+  };
+  EXPECT_EQ(refusal(member_, "x"), StatusCode::kPermissionDenied);
+  ASSERT_TRUE(store_->Close().ok());
+  EXPECT_EQ(refusal(admin_, "late"), StatusCode::kUnavailable);
 }
 
 TEST(ParseAsOfTest, PositionsAndTimes) {

@@ -37,11 +37,44 @@ void FakeLedger::Hold() {
 }
 
 void FakeLedger::Release() {
+  std::vector<std::move_only_function<void()>> later;
   {
     std::lock_guard lock(hold_mutex_);
     held_ = false;
+    later.swap(later_);
   }
   released_.notify_all();
+  for (auto& answer : later) answer();  // on this thread, as the store's syncer would
+}
+
+void FakeLedger::AnswerAsynchronously() {
+  std::lock_guard lock(hold_mutex_);
+  async_ = true;
+}
+
+void FakeLedger::ExecuteAsync(const Caller& caller, std::string_view command, const json::value& body,
+                              CommandDone done) {
+  bool async = false;
+  {
+    std::lock_guard lock(hold_mutex_);
+    async = async_;
+    if (async) {
+      Record([&](LastCall& last) {
+        last.method = "Execute";
+        last.command = command;
+        last.body = body;
+      });
+      ++commands_started_;
+      if (held_) {
+        later_.push_back([this, caller, command = std::string(command), body, done = std::move(done)]() mutable {
+          done(Answer(caller, command, body));
+        });
+        return;
+      }
+    }
+  }
+  if (!async) return done(Execute(caller, command, body));  // as the base class
+  done(Answer(caller, command, body));
 }
 
 void FakeLedger::FailNextCommand(Status status) {
@@ -98,6 +131,11 @@ Result<projections::CommandAnswer> FakeLedger::Execute(const Caller& caller, std
     std::unique_lock lock(hold_mutex_);
     released_.wait(lock, [this] { return !held_; });
   }
+  return Answer(caller, command, body);
+}
+
+Result<projections::CommandAnswer> FakeLedger::Answer(const Caller& caller, std::string_view command,
+                                                      const json::value& body) {
   {
     std::lock_guard lock(mutex_);
     if (fail_next_) {

@@ -8,7 +8,9 @@
 #include <condition_variable>
 #include <mutex>
 #include <optional>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "projections/ledger.h"
 #include "tests/server/fake_event_store.h"
@@ -44,6 +46,10 @@ class FakeLedger : public projections::Ledger {
   // While held, every Execute waits (a long fsync) until Release().
   void Hold();
   void Release();
+  // From now on ExecuteAsync answers as the real ledger does: it returns at
+  // once, and while held its answer waits for Release(), which gives it on
+  // the releasing thread (the store's syncer, in the real ledger).
+  void AnswerAsynchronously();
   // Commands that entered Execute (including those held).
   int commands_started() const { return commands_started_; }
   // Events answered by Events() carry a payload of this many bytes.
@@ -56,6 +62,8 @@ class FakeLedger : public projections::Ledger {
   Result<projections::Caller> Authenticate(std::string_view bearer_token) const override;
   Result<projections::CommandAnswer> Execute(const projections::Caller& caller, std::string_view command,
                                              const boost::json::value& body) override;
+  void ExecuteAsync(const projections::Caller& caller, std::string_view command, const boost::json::value& body,
+                    CommandDone done) override;
   Result<boost::json::value> Me(const projections::Caller& caller) const override;
   Result<boost::json::value> Events(const projections::Caller& caller, std::uint64_t from,
                                     std::size_t limit) const override;
@@ -85,15 +93,20 @@ class FakeLedger : public projections::Ledger {
 
  private:
   void Record(const std::function<void(LastCall&)>& update) const;
+  // A command's answer, once released.
+  Result<projections::CommandAnswer> Answer(const projections::Caller& caller, std::string_view command,
+                                            const boost::json::value& body);
 
   FakeEventStore& store_;
   mutable std::atomic<int> calls_{0};
   mutable std::atomic<int> authentications_{0};
   std::atomic<int> commands_started_{0};
   std::atomic<std::size_t> event_padding_{0};
-  std::mutex hold_mutex_;  // guards held_
+  std::mutex hold_mutex_;  // guards held_, async_, later_
   std::condition_variable released_;
   bool held_ = false;
+  bool async_ = false;
+  std::vector<std::move_only_function<void()>> later_;  // answers held back
   mutable std::mutex mutex_;  // guards last_, fail_next_
   mutable LastCall last_;
   std::optional<Status> fail_next_;

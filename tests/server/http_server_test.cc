@@ -222,6 +222,46 @@ TEST_F(HttpServerTest, ABlockedCommandDoesNotBlockOtherConnections) {
   EXPECT_EQ(response.result_int(), 201);
 }
 
+// A command answered later (the real ledger: once durable, from the
+// store's thread) does not keep its worker: with one worker, a read is
+// served while the command still waits for its answer.
+TEST_F(HttpServerTest, ACommandWaitingForTheDiskDoesNotHoldItsWorker) {
+  options_.worker_threads = 1;
+  Start();
+  ledger_.AnswerAsynchronously();
+  ledger_.Hold();
+  Client writer(server_->port());
+  ASSERT_FALSE(writer.Write(HttpPost("/v1/commands/retire-partner", R"({"partner_id":"a"})")));
+  ASSERT_TRUE(WaitFor([&] { return ledger_.commands_started() == 1; }));
+
+  Client reader(server_->port());
+  EXPECT_EQ(reader.Send(HttpGet("/v1/me", kMemberToken)).result_int(), 200);
+
+  ledger_.Release();
+  auto [ec, response] = writer.Read();
+  EXPECT_FALSE(ec);
+  EXPECT_EQ(response.result_int(), 201);
+  EXPECT_NE(response.body().find("PartnerRegistered"), std::string::npos);
+}
+
+// Stop waits for a command answered later, and its client gets the answer.
+TEST_F(HttpServerTest, StopWaitsForCommandsAnsweredLater) {
+  Start();
+  ledger_.AnswerAsynchronously();
+  ledger_.Hold();
+  Client busy(server_->port());
+  ASSERT_FALSE(busy.Write(HttpPost("/v1/commands/retire-partner", R"({"partner_id":"a"})")));
+  ASSERT_TRUE(WaitFor([&] { return ledger_.commands_started() == 1; }));
+
+  auto stopped = std::async(std::launch::async, [&] { server_->Stop(); });
+  EXPECT_EQ(stopped.wait_for(100ms), std::future_status::timeout);  // waiting for the command
+  ledger_.Release();
+  auto [ec, response] = busy.Read();
+  EXPECT_FALSE(ec);
+  EXPECT_EQ(response.result_int(), 201);
+  EXPECT_EQ(stopped.wait_for(3000ms), std::future_status::ready);
+}
+
 TEST_F(HttpServerTest, HandlingTimeoutIs503AndTheConnectionGoesOn) {
   options_.handling_timeout = 150ms;
   Start();
