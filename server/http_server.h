@@ -29,7 +29,8 @@
 // Lifetime: the ledger and the store must outlive the server. Stop() stops
 // accepting, closes idle connections, lets in-flight requests finish (up
 // to shutdown_timeout, then closes what remains), waits for the workers and
-// for the commands still on their way to the disk, and returns; the caller then closes the store, which syncs and checkpoints.
+// for the commands still on their way to the disk, and returns; the caller
+// then closes the store, which syncs and checkpoints.
 // Thread safety: Start, Stop and the destructor are called from one thread;
 // port() and metrics() from any.
 #include <chrono>
