@@ -197,6 +197,8 @@ void Router::HandleAsync(const Request& request, Responder done) const {
   });
 }
 
+Router::~Router() { WaitForCommands(); }
+
 void Router::WaitForCommands() const {
   std::unique_lock lock(commands_mu_);
   commands_done_.wait(lock, [&] { return commands_in_flight_ == 0; });

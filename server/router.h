@@ -82,6 +82,13 @@ class Router {
  public:
   Router(projections::Ledger& ledger, eventstore::EventStore& store, Metrics& metrics,
          RouterOptions options = {});
+  // Waits for the commands still being answered (WaitForCommands): their
+  // completion, on the store's thread, counts them out of this router after
+  // their Responder returned, so the one that answered Handle may still be
+  // running when Handle's caller lets the router go.
+  ~Router();
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
 
   Response Handle(const Request& request) const;
   // Handle that may answer later: `done` runs exactly once, on this thread

@@ -1,6 +1,11 @@
 // The router, endpoint by endpoint, over the fake ledger and store.
 #include "server/router.h"
 
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <thread>
+
 #include <gtest/gtest.h>
 
 #include "server/uri_text.h"
@@ -141,6 +146,28 @@ TEST_F(RouterEndpointTest, ReplayedCommandIs200) {
   Response response = Handle(Post("/v1/commands/retire-partner", R"({"command_id":"replayed","partner_id":"a"})"));
   EXPECT_EQ(response.status, 200);
   EXPECT_EQ(Json(response).at("command_id").as_string(), "replayed");
+}
+
+// A command's completion counts it out of the router after its Responder
+// returned: letting the router go as soon as the answer arrived (what a
+// Handle caller does) must wait for that, not free what it still uses.
+TEST_F(RouterEndpointTest, DestroyingTheRouterWaitsForACommandStillBeingAnswered) {
+  ledger_.AnswerAsynchronously();
+  ledger_.Hold();
+  auto router = std::make_unique<Router>(ledger_, store_, metrics_);
+  std::atomic<bool> answered = false;
+  std::atomic<bool> responder_returned = false;
+  router->HandleAsync(Post("/v1/commands/retire-partner", R"({"partner_id":"a"})"), [&](Response response) {
+    EXPECT_EQ(response.status, 201);
+    answered = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    responder_returned = true;
+  });
+  std::thread store_thread([&] { ledger_.Release(); });  // answers the held command
+  while (!answered) std::this_thread::yield();
+  router.reset();
+  EXPECT_TRUE(responder_returned);
+  store_thread.join();
 }
 
 TEST_F(RouterEndpointTest, EnrollPersonReturnsTheToken) {
