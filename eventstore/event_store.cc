@@ -37,7 +37,6 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -52,6 +51,7 @@
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include "eventstore/await.h"
 #include "eventstore/record_codec.h"
 #include "eventstore/signed_note.h"
 #include "eventstore/storage_layout.h"
@@ -390,11 +390,9 @@ class RocksEventStore final : public EventStore {
   // A blocking caller that finds the writer idle and nothing queued writes
   // its command itself (file comment): there is no batch to merge it with.
   Result<AppendResult> Append(AppendRequest request) override {
-    std::promise<Result<AppendResult>> promise;
-    auto future = promise.get_future();
-    Submit(std::move(request), [&promise](Result<AppendResult> r) { promise.set_value(std::move(r)); },
-           /*write_here_if_idle=*/true);
-    return future.get();
+    return Await<Result<AppendResult>>([&](auto answer) {
+      Submit(std::move(request), std::move(answer), /*write_here_if_idle=*/true);
+    });
   }
 
   void AppendAsync(AppendRequest request, std::function<void(Result<AppendResult>)> done) override {
@@ -438,17 +436,14 @@ class RocksEventStore final : public EventStore {
     if (read_only_) return Fail(FailedPrecondition("the store is open read-only"));
     if (records.empty()) return Size();
     if (records.size() > kMaxEventsPerAppend * 64) return Fail(InvalidArgument("import at most 65536 records per call"));
-    std::promise<Result<AppendResult>> promise;
-    auto future = promise.get_future();
-    {
-      std::lock_guard lock(queue_mu_);
-      if (stopping_ || failed_.load()) return Fail(Unavailable("the store is closing or has failed"));
-      AppendRequest marker;
-      queue_.push_back({std::move(marker), std::move(records),
-                        [&promise](Result<AppendResult> r) { promise.set_value(std::move(r)); }});
-    }
-    queue_cv_.notify_one();
-    auto result = future.get();
+    auto result = Await<Result<AppendResult>>([&](auto answer) {
+      {
+        std::lock_guard lock(queue_mu_);
+        if (stopping_ || failed_.load()) return answer(Fail(Unavailable("the store is closing or has failed")));
+        queue_.push_back({AppendRequest(), std::move(records), std::move(answer)});
+      }
+      queue_cv_.notify_one();
+    });
     if (!result) return Fail(result.error());
     return result->tree_size;
   }

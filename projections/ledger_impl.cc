@@ -8,6 +8,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "eventstore/await.h"
 #include "projections/command_decoder.h"
 #include "projections/event_ids.h"
 #include "projections/personal_fields.h"
@@ -102,11 +103,8 @@ boost::json::value LedgerImpl::AnswerBody(const std::string& command_id,
 
 Result<eventstore::AppendResult> LedgerImpl::Commit(std::unique_lock<std::mutex>& lock,
                                                     Decided decided, const Submission& submission) {
-  std::promise<Result<eventstore::AppendResult>> promise;
-  auto future = promise.get_future();
-  CommitAsync(lock, std::move(decided), submission,
-              [&promise](Result<eventstore::AppendResult> result) { promise.set_value(std::move(result)); });
-  return future.get();
+  return Await<Result<eventstore::AppendResult>>(
+      [&](auto answer) { CommitAsync(lock, std::move(decided), submission, std::move(answer)); });
 }
 
 // What follows a command's append: the bookkeeping under write_mu_, then the
@@ -223,10 +221,7 @@ void LedgerImpl::CommitAsync(std::unique_lock<std::mutex>& lock, Decided decided
 
 Result<CommandAnswer> LedgerImpl::Execute(const Caller& caller, std::string_view name,
                                           const boost::json::value& body) {
-  std::promise<Result<CommandAnswer>> promise;
-  auto future = promise.get_future();
-  ExecuteAsync(caller, name, body, [&promise](Result<CommandAnswer> answer) { promise.set_value(std::move(answer)); });
-  return future.get();
+  return Await<Result<CommandAnswer>>([&](auto answer) { ExecuteAsync(caller, name, body, std::move(answer)); });
 }
 
 void LedgerImpl::ExecuteAsync(const Caller& caller, std::string_view name, const boost::json::value& body,

@@ -1,10 +1,10 @@
 #include "server/router.h"
 
 #include <algorithm>
-#include <future>
 
 #include <boost/json/serialize.hpp>
 
+#include "eventstore/await.h"
 #include "server/openapi.h"
 #include "server/problem.h"
 #include "server/router_internal.h"
@@ -182,10 +182,7 @@ const RouteInfo* Router::Match(std::string_view method, std::string_view target)
 }
 
 Response Router::Handle(const Request& request) const {
-  std::promise<Response> promise;
-  auto future = promise.get_future();
-  HandleAsync(request, [&promise](Response response) { promise.set_value(std::move(response)); });
-  return future.get();
+  return Await<Response>([&](auto answer) { HandleAsync(request, std::move(answer)); });
 }
 
 void Router::HandleAsync(const Request& request, Responder done) const {
