@@ -177,6 +177,11 @@ rocksdb::Options DbOptions() {
   return options;
 }
 
+// What a read of a closed store answers. The owner stops its readers
+// before Close() (the server does); a read that comes after it anyway gets
+// this instead of a closed RocksDB.
+Status StoreClosed() { return Unavailable("the store is closed"); }
+
 // Perfect Merkle nodes: read from the `tree` family at or above the store's
 // floor (storage_layout.h, "Tree floor"), recomputed from the records they
 // cover below it (at most 8, one short sequential read).
@@ -185,6 +190,7 @@ class DbNodeSource final : public merkle::NodeSource {
   DbNodeSource(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* tree, rocksdb::ColumnFamilyHandle* log, int floor)
       : db_(db), tree_(tree), log_(log), floor_(floor) {}
   Result<merkle::Hash> Node(int level, std::uint64_t index) const override {
+    if (db_ == nullptr) return Fail(StoreClosed());
     if (level < floor_) return FromRecords(level, index);
     std::string value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), tree_, layout::TreeKey(level, index), &value);
@@ -473,6 +479,7 @@ class RocksEventStore final : public EventStore {
   std::uint64_t Size() const override { return size_.load(std::memory_order_acquire); }
 
   Result<StoredEvent> Read(std::uint64_t position) const override {
+    if (!db_) return Fail(StoreClosed());
     if (position >= Size()) return Fail(NotFound("no event at position " + std::to_string(position)));
     std::string bytes;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_[layout::kLog], layout::PositionKey(position), &bytes);
@@ -513,6 +520,7 @@ class RocksEventStore final : public EventStore {
 
   Status Scan(std::uint64_t from, std::uint64_t to,
               const std::function<bool(const RecordView&)>& visit) const override {
+    if (!db_) return StoreClosed();
     to = std::min(to, Size());
     if (from >= to) return Status::Ok();
     rocksdb::ReadOptions ro;
@@ -543,6 +551,7 @@ class RocksEventStore final : public EventStore {
 
   Result<std::vector<StoredEvent>> ReadStream(std::string_view stream, std::uint64_t from_version,
                                               std::size_t limit) const override {
+    if (!db_) return Fail(StoreClosed());
     std::vector<StoredEvent> out;
     std::uint64_t size = Size();
     std::string prefix = layout::StreamPrefix(stream);
@@ -589,6 +598,7 @@ class RocksEventStore final : public EventStore {
 
   std::vector<StreamHead> Heads(std::string_view after, std::size_t limit) const override {
     std::vector<StreamHead> out;
+    if (!db_) return out;
     std::uint64_t size = Size();
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_[layout::kHeads]));
     it->Seek(ToSlice(after));
@@ -638,7 +648,8 @@ class RocksEventStore final : public EventStore {
 
   std::uint64_t SizeAt(std::int64_t recorded_at_ns) const override {
     std::uint64_t size = Size();
-    if (recorded_at_ns == std::numeric_limits<std::int64_t>::max()) return size;
+    // Closed: nothing is readable at any size, whatever this answers.
+    if (!db_ || recorded_at_ns == std::numeric_limits<std::int64_t>::max()) return size;
     // recorded_at never decreases along positions, so the first entry after
     // t is where the tree of time t ends.
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_[layout::kRecorded]));
@@ -651,6 +662,7 @@ class RocksEventStore final : public EventStore {
 
   Result<std::vector<std::uint64_t>> PositionsOccurredIn(std::int64_t from_ns, std::int64_t to_ns,
                                                          std::uint64_t size) const override {
+    if (!db_) return Fail(StoreClosed());
     std::vector<std::uint64_t> out;
     size = std::min(size, Size());
     if (from_ns >= to_ns) return out;
@@ -711,6 +723,7 @@ class RocksEventStore final : public EventStore {
 
   Result<std::string> StoreCheckpoint() override {
     if (read_only_) return Fail(FailedPrecondition("the store is open read-only"));
+    if (!db_) return Fail(StoreClosed());
     std::lock_guard lock(checkpoint_mu_);
     std::uint64_t size = Size();
     auto signed_note = SignCheckpoint(size);
@@ -730,6 +743,7 @@ class RocksEventStore final : public EventStore {
   }
 
   Result<std::string> LatestCheckpoint() override {
+    if (!db_) return Fail(StoreClosed());
     {
       std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_[layout::kCheckpoints]));
       it->SeekToLast();
@@ -746,6 +760,7 @@ class RocksEventStore final : public EventStore {
 
   std::vector<std::pair<std::uint64_t, std::string>> Checkpoints() const override {
     std::vector<std::pair<std::uint64_t, std::string>> out;
+    if (!db_) return out;
     std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf_[layout::kCheckpoints]));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       if (it->key().size() != 8) continue;
@@ -758,6 +773,7 @@ class RocksEventStore final : public EventStore {
   // ---- maintenance -------------------------------------------------------
 
   Status Backup(const std::string& dir) const override {
+    if (!db_) return StoreClosed();
     std::error_code ec;
     if (fs::exists(dir, ec)) return AlreadyExists("backup target " + dir + " already exists");
     if (!fs::create_directories(dir, ec)) return Internal("cannot create " + dir + ": " + ec.message());
@@ -1232,6 +1248,7 @@ class RocksEventStore final : public EventStore {
 
   // The head stored for `stream` (acknowledged or not), or nullopt.
   Result<std::optional<StreamHead>> StoredHead(std::string_view stream) const {
+    if (!db_) return Fail(StoreClosed());
     std::string value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_[layout::kHeads], ToSlice(stream), &value);
     if (s.IsNotFound()) return std::optional<StreamHead>();
@@ -1260,6 +1277,7 @@ class RocksEventStore final : public EventStore {
 
   Result<std::optional<AppendResult>> LookupCommand(std::string_view command_id) const {
     if (command_id.empty()) return std::optional<AppendResult>();
+    if (!db_) return Fail(StoreClosed());
     std::string value;
     rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf_[layout::kCommands], ToSlice(command_id), &value);
     if (s.IsNotFound()) return std::optional<AppendResult>();

@@ -285,7 +285,10 @@ class EventStore {
   // not exist, including the signing key and DIR/latest-checkpoint (the
   // latest checkpoint the copy holds). Safe while appending.
   virtual Status Backup(const std::string& dir) const = 0;
-  // Drains pending appends, syncs, stores a checkpoint. Idempotent.
+  // Drains pending appends, syncs, stores a checkpoint. Idempotent. Reads
+  // must not run concurrently with it; one that comes after it answers
+  // kUnavailable ("the store is closed"), or nothing where the answer has
+  // no error (Head, Heads, Checkpoints, FindCommand).
   virtual Status Close() = 0;
 };
 

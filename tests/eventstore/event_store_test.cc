@@ -109,6 +109,40 @@ TEST_F(EventStoreTest, AppendThenReadBack) {
   EXPECT_EQ(store_->Read(1).error().code(), StatusCode::kNotFound);
 }
 
+// A read that comes after Close() gets an answer, not a closed RocksDB.
+TEST_F(EventStoreTest, ReadsAfterCloseAnswerUnavailable) {
+  for (std::uint64_t n = 1; n <= 3; ++n) {
+    AppendRequest request = testing::OneEvent("cell-a", "CellCreated", n);
+    request.command_id = "command-" + std::to_string(n);
+    ASSERT_TRUE(store_->Append(std::move(request)));
+  }
+  ASSERT_TRUE(store_->Close().ok());
+
+  auto expect_closed = [](const Status& s) {
+    EXPECT_EQ(s.code(), StatusCode::kUnavailable) << s.ToString();
+    EXPECT_NE(s.message().find("closed"), std::string::npos) << s.ToString();
+  };
+  expect_closed(store_->Read(0).error());
+  expect_closed(store_->ReadForward(0, 10).error());
+  expect_closed(store_->ReadBackward(2, 10).error());
+  expect_closed(store_->Scan(0, 3, [](const RecordView&) { return true; }));
+  expect_closed(store_->ReadStream("cell-a", 0, 10).error());
+  expect_closed(store_->PositionsOccurredIn(0, std::numeric_limits<std::int64_t>::max(), 3).error());
+  expect_closed(store_->LeafHash(0).error());
+  expect_closed(store_->RootAt(2).error());  // nodes below the floor: read from the records
+  expect_closed(store_->InclusionProof(0, 3).error());
+  expect_closed(store_->ConsistencyProof(1, 3).error());
+  expect_closed(store_->LatestCheckpoint().error());
+  expect_closed(store_->StoreCheckpoint().error());
+  expect_closed(store_->Backup(dir_ + "-backup"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "-backup"));
+  EXPECT_FALSE(store_->Head("cell-a"));
+  EXPECT_TRUE(store_->Heads("", 10).empty());
+  EXPECT_TRUE(store_->Checkpoints().empty());
+  EXPECT_FALSE(store_->FindCommand("command-1"));
+  EXPECT_EQ(store_->Append(testing::OneEvent("cell-a", "CellCreated", 4)).error().code(), StatusCode::kUnavailable);
+}
+
 TEST_F(EventStoreTest, OneCommandAcrossStreamsIsAtomicAndOrdered) {
   AppendRequest r = testing::OneEvent("info-1", "InformationShared", 1);
   r.events.push_back(testing::Event("situation-s1", "SituationLinked", 2));
