@@ -53,6 +53,7 @@
 
 #include "eventstore/await.h"
 #include "eventstore/record_codec.h"
+#include "eventstore/rocks_util.h"
 #include "eventstore/signed_note.h"
 #include "eventstore/storage_layout.h"
 #include "schemas/record_generated.h"
@@ -61,17 +62,6 @@ namespace vigie::eventstore {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
-rocksdb::Slice ToSlice(std::string_view s) { return {s.data(), s.size()}; }
-
-Status FromRocks(const rocksdb::Status& s, std::string_view what) {
-  if (s.ok()) return Status::Ok();
-  std::string message = std::string(what) + ": " + s.ToString();
-  if (s.IsCorruption()) return DataLoss(std::move(message));
-  if (s.IsNotFound()) return NotFound(std::move(message));
-  return Internal(std::move(message));
-}
 
 struct EventIdHash {
   std::size_t operator()(const EventId& id) const {
@@ -260,12 +250,8 @@ class RocksEventStore final : public EventStore {
                    : rocksdb::DB::Open(DbOptions(), store.string(), FamilyDescriptors(false), &cf_, &raw);
     if (!s.ok()) return FromRocks(s, "opening the store");
     db_.reset(raw);
-    std::string value;
-    s = db_->Get(rocksdb::ReadOptions(), cf_[layout::kDefault], layout::kFormatKey, &value);
-    if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the store's format");
-    std::optional<int> floor;
-    if (s.ok()) floor = layout::StoredTreeFloor(value);
-    if (!floor) return DataLoss("not a Vigie store, or an unknown format version");
+    auto floor = ReadTreeFloor(*db_, cf_[layout::kDefault]);
+    if (!floor) return floor.error();
     tree_floor_ = *floor;
     s = db_->Get(rocksdb::ReadOptions(), cf_[layout::kDefault], layout::kOriginKey, &origin_);
     if (!s.ok() && !s.IsNotFound()) return FromRocks(s, "reading the store's origin");

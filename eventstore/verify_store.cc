@@ -42,6 +42,7 @@
 
 #include "eventstore/event_store.h"
 #include "eventstore/record_codec.h"
+#include "eventstore/rocks_util.h"
 #include "eventstore/signed_note.h"
 #include "eventstore/storage_layout.h"
 #include "schemas/record_generated.h"
@@ -52,15 +53,6 @@ namespace {
 // Small enough that the hashing thread, idle while the first chunk is read,
 // and the reading thread, idle while the last one is hashed, wait little.
 constexpr std::uint64_t kChunkLeaves = 1 << 14;
-
-std::string_view View(const rocksdb::Slice& s) { return {s.data(), s.size()}; }
-
-Status FromRocks(const rocksdb::Status& s, std::string_view what) {
-  if (s.ok()) return Status::Ok();
-  std::string message = std::string(what) + ": " + s.ToString();
-  if (s.IsCorruption()) return DataLoss(std::move(message));
-  return Internal(std::move(message));
-}
 
 // A second, raw read-only RocksDB instance of the store: the sequential
 // scans (log, tree) and the checksum pass, with read options of their own.
@@ -91,15 +83,7 @@ class RawDb {
   rocksdb::DB* db() const { return db_.get(); }
 
   // The lowest tree level the store keeps, from its format.
-  Result<int> TreeFloor() const {
-    std::string format;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[layout::kDefault], layout::kFormatKey, &format);
-    if (!s.ok() && !s.IsNotFound()) return Fail(FromRocks(s, "reading the store's format"));
-    std::optional<int> floor;
-    if (s.ok()) floor = layout::StoredTreeFloor(format);
-    if (!floor) return Fail(DataLoss("not a Vigie store, or an unknown format version"));
-    return *floor;
-  }
+  Result<int> TreeFloor() const { return ReadTreeFloor(*db_, handles_[layout::kDefault]); }
   rocksdb::ColumnFamilyHandle* family(int f) const { return handles_[static_cast<std::size_t>(f)]; }
 
   // RocksDB's checksum of every block of every live table file outside the
