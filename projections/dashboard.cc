@@ -270,18 +270,15 @@ json::object DerivedJson(const DerivedIndicators& d) {
   return o;
 }
 
-Result<json::value> DashboardBody(const State& shown, std::int64_t from_ns, std::int64_t to_ns,
-                                  Granularity granularity,
-                                  const std::optional<std::string>& cell, const FactIndex* facts) {
-  Result<std::vector<Period>> periods = SplitPeriods(from_ns, to_ns, granularity);
-  if (!periods) return Fail(periods.error());
-  const std::vector<DerivedIndicators> derived =
-      facts && facts->size() >= shown.size ? facts->ComputeDerived(shown.size, *periods, cell)
-                                           : ComputeDerived(shown, *periods, cell);
+namespace {
+
+json::value DashboardJson(const State& shown, std::int64_t from_ns, std::int64_t to_ns,
+                          Granularity granularity, const std::optional<std::string>& cell,
+                          const std::vector<Period>& periods, const std::vector<DerivedIndicators>& derived) {
   json::array rows;
-  rows.reserve(periods->size());
-  for (std::size_t p = 0; p < periods->size(); ++p) {
-    const Period& period = (*periods)[p];
+  rows.reserve(periods.size());
+  for (std::size_t p = 0; p < periods.size(); ++p) {
+    const Period& period = periods[p];
     json::object recorded;
     for (const auto& [id, value] : ComputeRecorded(shown, period)) {
       json::object v;
@@ -304,6 +301,40 @@ Result<json::value> DashboardBody(const State& shown, std::int64_t from_ns, std:
   body["as_of_position"] = shown.size;
   body["periods"] = std::move(rows);
   return json::value(std::move(body));
+}
+
+}  // namespace
+
+Result<std::vector<json::value>> DashboardBodies(const State& shown, std::int64_t from_ns, std::int64_t to_ns,
+                                                 const std::vector<Granularity>& granularities,
+                                                 const std::optional<std::string>& cell, const FactIndex* facts) {
+  std::vector<std::vector<Period>> splits;
+  for (const Granularity g : granularities) {
+    Result<std::vector<Period>> periods = SplitPeriods(from_ns, to_ns, g);
+    if (!periods) return Fail(periods.error());
+    splits.push_back(std::move(*periods));
+  }
+  std::vector<std::vector<DerivedIndicators>> derived;
+  if (facts && facts->size() >= shown.size) {
+    std::vector<const std::vector<Period>*> lists;
+    for (const std::vector<Period>& periods : splits) lists.push_back(&periods);
+    derived = facts->ComputeDerived(shown.size, lists, cell);
+  } else {
+    for (const std::vector<Period>& periods : splits) derived.push_back(ComputeDerived(shown, periods, cell));
+  }
+  std::vector<json::value> bodies;
+  for (std::size_t k = 0; k < splits.size(); ++k) {
+    bodies.push_back(DashboardJson(shown, from_ns, to_ns, granularities[k], cell, splits[k], derived[k]));
+  }
+  return bodies;
+}
+
+Result<json::value> DashboardBody(const State& shown, std::int64_t from_ns, std::int64_t to_ns,
+                                  Granularity granularity,
+                                  const std::optional<std::string>& cell, const FactIndex* facts) {
+  Result<std::vector<json::value>> bodies = DashboardBodies(shown, from_ns, to_ns, {granularity}, cell, facts);
+  if (!bodies) return Fail(bodies.error());
+  return std::move(bodies->front());
 }
 
 Result<json::value> DashboardView(const State& now, const State& shown, const Caller& caller,

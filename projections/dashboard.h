@@ -121,5 +121,12 @@ Result<boost::json::value> DashboardBody(const State& shown, std::int64_t from_n
                                          std::int64_t to_ns, Granularity granularity,
                                          const std::optional<std::string>& cell,
                                          const FactIndex* facts = nullptr);
+// The same range at several granularities, one body each in that order
+// (with `facts`, its entities are walked once for all of them).
+Result<std::vector<boost::json::value>> DashboardBodies(const State& shown, std::int64_t from_ns,
+                                                       std::int64_t to_ns,
+                                                       const std::vector<Granularity>& granularities,
+                                                       const std::optional<std::string>& cell,
+                                                       const FactIndex* facts = nullptr);
 
 }  // namespace vigie::projections

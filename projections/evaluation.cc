@@ -182,37 +182,40 @@ Result<json::value> EvaluationBody(const State& shown, int year, const std::stri
   const std::int64_t names_at = period.end_ns - 1;
 
   json::object statistics;
-  for (const Granularity g : {Granularity::kMonth, Granularity::kYear}) {
-    Result<json::value> dashboard =
-        DashboardBody(shown, period.start_ns, period.end_ns, g, std::nullopt, facts);
-    if (!dashboard) return Fail(dashboard.error());
-    statistics[GranularityName(g)] = std::move(*dashboard);
+  const std::vector<Granularity> granularities{Granularity::kMonth, Granularity::kYear};
+  Result<std::vector<json::value>> dashboards =
+      DashboardBodies(shown, period.start_ns, period.end_ns, granularities, std::nullopt, facts);
+  if (!dashboards) return Fail(dashboards.error());
+  for (std::size_t k = 0; k < granularities.size(); ++k) {
+    statistics[GranularityName(granularities[k])] = std::move((*dashboards)[k]);
   }
 
   std::vector<QualitativeEntry> entries;
   Withheld withheld;
+  json::object omitted{{"minutes", 0}, {"analyses", 0}, {"decisions", 0}};
   if (facts) {
-    // Only the year's candidates are looked up; every condition is checked
-    // again on the state, exactly as the full walks below do.
-    const FactIndex::Candidates candidates = facts->QualitativeCandidates(shown.size, period);
-    auto pick = [](const auto& map, const std::vector<std::string_view>& ids) {
-      std::vector<const typename std::decay_t<decltype(map)>::mapped_type*> out;
-      out.reserve(ids.size());
-      for (std::string_view id : ids) {
-        auto it = map.find(std::string(id));
-        if (it != map.end()) out.push_back(&it->second);
+    // The index sorts the year's entries and names the earliest quotable
+    // ones: only those are looked up in the state, and collected by the
+    // same rule as below (they are all quotable).
+    const FactIndex::QualitativeSelection selection =
+        facts->Qualitative(shown.size, period, kMaxQualitativePerKind);
+    Withheld none;
+    auto pick = [&](const auto& map, const FactIndex::QualitativeKind& kind, auto collect) {
+      for (std::string_view id : kind.earliest) {
+        auto it = map.find(id);
+        if (it != map.end()) collect(shown, period, it->second, entries, none);
       }
-      return out;
     };
-    for (const Meeting* m : pick(shown.meetings, candidates.meetings)) {
-      CollectMinute(shown, period, *m, entries, withheld);
-    }
-    for (const Analysis* a : pick(shown.analyses, candidates.analyses)) {
-      CollectAnalysis(shown, period, *a, entries, withheld);
-    }
-    for (const Decision* d : pick(shown.decisions, candidates.decisions)) {
-      CollectDecision(shown, period, *d, entries, withheld);
-    }
+    pick(shown.meetings, selection.minutes, CollectMinute);
+    pick(shown.analyses, selection.analyses, CollectAnalysis);
+    pick(shown.decisions, selection.decisions, CollectDecision);
+    withheld = {selection.minutes.withheld, selection.analyses.withheld, selection.decisions.withheld};
+    auto beyond = [](const FactIndex::QualitativeKind& kind) {
+      return kind.quotable - static_cast<std::int64_t>(kind.earliest.size());
+    };
+    omitted = {{"minutes", beyond(selection.minutes)},
+               {"analyses", beyond(selection.analyses)},
+               {"decisions", beyond(selection.decisions)}};
   } else {
     for (const auto& [id, m] : shown.meetings) CollectMinute(shown, period, m, entries, withheld);
     for (const auto& [id, a] : shown.analyses) CollectAnalysis(shown, period, a, entries, withheld);
@@ -223,7 +226,6 @@ Result<json::value> EvaluationBody(const State& shown, int year, const std::stri
   });
   json::array qualitative;
   std::map<std::string_view, std::size_t> kept;
-  json::object omitted{{"minutes", 0}, {"analyses", 0}, {"decisions", 0}};
   for (const QualitativeEntry& e : entries) {
     const std::string_view kind = KindOf(e);
     if (++kept[kind] > kMaxQualitativePerKind) {

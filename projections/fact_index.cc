@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <tuple>
 
 #include "projections/period_index.h"
 #include "projections/statistics.h"
@@ -77,20 +78,17 @@ std::size_t FactIndex::Names::memory_bytes() const {
   return bytes;
 }
 
-std::size_t FactIndex::memory_bytes() const {
-  std::size_t bytes = rows_.capacity() * sizeof(Row) + outcomes_.capacity() * sizeof(Outcome);
-  for (const auto& v : attendees_) bytes += sizeof(v) + v.capacity() * sizeof(std::uint32_t);
-  for (const auto& v : members_) bytes += sizeof(v) + v.capacity() * sizeof(std::uint32_t);
-  for (const Names* n : {&info_, &analyses_, &controls_, &situations_, &decisions_, &meetings_,
-                         &cells_, &partners_, &commitments_}) {
-    bytes += n->memory_bytes();
-  }
-  return bytes;
-}
-
 void FactIndex::Push(Kind kind, const EventMeta& meta, std::uint32_t entity, std::uint32_t cell,
-                     std::uint32_t other, std::int64_t extra) {
-  rows_.push_back(Row{meta.position, meta.occurred_at_ns, extra, entity, cell, other, kind});
+                     std::uint32_t other, std::int64_t extra, bool flag) {
+  const bool first_of_event = rows_.empty() || rows_.back().position != meta.position;
+  rows_.push_back(Row{meta.position, meta.occurred_at_ns, extra, entity, cell, other, kind, flag});
+  const auto i = static_cast<std::uint32_t>(rows_.size() - 1);
+  if (kind == Kind::kMeetingHeld || kind == Kind::kDecisionRecorded ||
+      (kind == Kind::kAnalysisCovers && first_of_event)) {
+    qualitative_rows_[meta.occurred_at_ns >> kBucketShift].push_back(i);
+  }
+  if (!live_) live_ = std::make_shared<Replayed>();
+  ApplyRow(*live_, i);
 }
 
 void FactIndex::Add(const State& after, const EventMeta& meta, const schema::DomainEvent& e) {
@@ -103,8 +101,10 @@ void FactIndex::Add(const State& after, const EventMeta& meta, const schema::Dom
     case T::InformationShared: {
       const auto* b = e.body_as_InformationShared();
       if (!b) break;
+      const std::string_view sensitivity = View(b->sensitivity());
       Push(Kind::kInfoShared, meta, info_.Intern(View(b->info_id())), cells_.Intern(View(b->cell_id())),
-           opt(situations_, View(b->situation_id())));
+           opt(situations_, View(b->situation_id())), 0,
+           sensitivity == "public" || sensitivity == "restricted");
       break;
     }
     case T::AnalysisRecorded: {
@@ -167,7 +167,7 @@ void FactIndex::Add(const State& after, const EventMeta& meta, const schema::Dom
       if (!b) break;
       const Situation& s = after.situations.find(View(b->situation_id()))->second;
       Push(Kind::kDecisionRecorded, meta, decisions_.Intern(View(b->decision_id())), cells_.Intern(s.cell_id),
-           opt(situations_, s.id), b->due());
+           opt(situations_, s.id), b->due(), true);
       break;
     }
     case T::DecisionCompleted: {
@@ -194,7 +194,7 @@ void FactIndex::Add(const State& after, const EventMeta& meta, const schema::Dom
       present.erase(std::unique(present.begin(), present.end()), present.end());
       attendees_.push_back(std::move(present));
       Push(Kind::kMeetingHeld, meta, meetings_.Intern(View(b->meeting_id())), kNone, kNone,
-           static_cast<std::int64_t>(attendees_.size() - 1));
+           static_cast<std::int64_t>(attendees_.size() - 1), View(b->minutes()).size() > 0);
       break;
     }
     case T::CellCreated: {
@@ -206,7 +206,7 @@ void FactIndex::Add(const State& after, const EventMeta& meta, const schema::Dom
       }
       members_.push_back(std::move(members));
       Push(Kind::kCellCreated, meta, cells_.Intern(View(b->cell_id())), kNone, kNone,
-           static_cast<std::int64_t>(members_.size() - 1));
+           static_cast<std::int64_t>(members_.size() - 1), b->confidential());
       break;
     }
     case T::CellMemberAdded: {
@@ -255,6 +255,7 @@ struct InfoSlot {
   std::int64_t t = 0;
   std::uint32_t cell = kNone, situation = kNone;
   bool exists = false;
+  bool quotable = false;  // public or restricted
 };
 struct ControlSlot {
   std::int64_t planned = 0, outcome_t = 0, cancelled_t = 0;
@@ -269,25 +270,50 @@ struct SituationSlot {
 };
 struct DecisionSlot {
   std::int64_t t = 0, due = 0, completed_t = 0;
+  std::uint64_t position = 0;  // of the recording in force
   std::uint32_t cell = kNone, situation = kNone;
-  bool exists = false, completed = false;
+  bool exists = false, completed = false, situation_decision = false;
 };
 struct MeetingSlot {
   std::int64_t held_t = 0, attendees = -1;
+  std::uint64_t held_position = 0;
   std::uint32_t cell = kNone;
-  bool exists = false, emergency = false, held = false;
+  bool exists = false, emergency = false, held = false, minutes = false;
 };
 struct MembershipSlot {
   std::uint32_t partner;
   std::int64_t joined, left;  // left: kNever while a member
 };
 struct CellSlot {
-  bool exists = false;
+  bool exists = false, confidential = false;
   std::vector<MembershipSlot> memberships;
 };
 struct CommitmentSlot {
   bool exists = false;
   std::vector<std::pair<int, bool>> evaluations;  // (year, met), in log order
+};
+// The span of instants of a block of consecutive entity ids (kBlock of
+// them): it only widens, so it always holds every instant the block's
+// entities have now, and a block whose span misses the periods' is skipped
+// whole. Ids are numbered in the order entities first appear, which is
+// roughly the order of their instants.
+constexpr std::uint32_t kBlockShift = 8;
+struct Span {
+  std::int64_t first = kNever, last = std::numeric_limits<std::int64_t>::min();
+  void Widen(std::int64_t t) {
+    first = std::min(first, t);
+    last = std::max(last, t);
+  }
+};
+void Widen(std::vector<Span>& spans, std::uint32_t id, std::int64_t t) {
+  const std::size_t block = id >> kBlockShift;
+  if (spans.size() <= block) spans.resize(block + 1);
+  spans[block].Widen(t);
+}
+
+struct AnalysisSlot {
+  std::uint64_t version = std::numeric_limits<std::uint64_t>::max();  // position in force
+  std::size_t first_row = 0;  // its first row (one per item, in the event's order)
 };
 
 }  // namespace
@@ -301,84 +327,180 @@ struct FactIndex::Replayed {
   std::vector<MeetingSlot> meetings;
   std::vector<CellSlot> cells;
   std::vector<CommitmentSlot> commitments;
-  std::vector<std::uint64_t> analysis_version;
+  std::vector<AnalysisSlot> analyses;
   std::vector<std::size_t> analysis_rows;
+  // By situation: the items ever shared about it (some since shared again
+  // about another one: the item's slot says which is current).
+  std::vector<std::vector<std::uint32_t>> situation_info;
+  // Spans of blocks of info ids (shared and analysed instants) and control
+  // ids (planned, executed, cancelled).
+  std::vector<Span> info_spans, control_spans;
+
+  // By info item: the earliest occurred_at of the analyses in force that
+  // cover it (kNever: none; shorter than info when the last ones have
+  // none). Kept as rows come while analyses are only added; a re-recorded
+  // analysis (whose new items replace the old) makes it stale, and the
+  // next reader rebuilds it from analysis_rows under the mutex (readers
+  // share a Replayed; rows are only applied when none is reading).
+  mutable std::mutex first_analysis_mu;
+  mutable std::vector<std::int64_t> first_analysis;
+  mutable bool first_analysis_stale = false;
+
+  std::int64_t FirstAnalysis(std::uint32_t info) const {
+    return info < first_analysis.size() ? first_analysis[info] : kNever;
+  }
 };
 
+void FactIndex::ApplyRow(Replayed& s, std::size_t i) const {
+  const Row& r = rows_[i];
+  auto fit = [](auto& slots, const Names& names) {
+    if (slots.size() < names.size()) slots.resize(names.size());
+  };
+  switch (r.kind) {
+    case Kind::kInfoShared:
+      fit(s.info, info_);
+      s.info[r.entity] = {r.t, r.cell, r.other, true, r.flag};
+      Widen(s.info_spans, r.entity, r.t);
+      if (r.other != kNone) {
+        fit(s.situation_info, situations_);
+        s.situation_info[r.other].push_back(r.entity);
+      }
+      break;
+    case Kind::kAnalysisCovers: {
+      fit(s.analyses, analyses_);
+      AnalysisSlot& a = s.analyses[r.entity];
+      if (a.version != r.position) {
+        // A later version replaces the items: their earliest analysis may
+        // now be later (or none).
+        if (a.version != AnalysisSlot{}.version) s.first_analysis_stale = true;
+        a = {r.position, i};
+      }
+      s.analysis_rows.push_back(i);
+      if (r.other != kNone) Widen(s.info_spans, r.other, r.t);
+      if (r.other != kNone && !s.first_analysis_stale) {
+        if (s.first_analysis.size() <= r.other) s.first_analysis.resize(info_.size(), kNever);
+        KeepEarliest(s.first_analysis, r.other, r.t);
+      }
+      break;
+    }
+    case Kind::kControlPlanned:
+      fit(s.controls, controls_);
+      s.controls[r.entity] = ControlSlot{r.t, 0, 0, -1, r.cell, true, false};
+      Widen(s.control_spans, r.entity, r.t);
+      break;
+    case Kind::kControlOutcome:
+      fit(s.controls, controls_);
+      Widen(s.control_spans, r.entity, r.t);
+      s.controls[r.entity].outcome_t = r.t;
+      s.controls[r.entity].outcome = r.extra;
+      break;
+    case Kind::kControlCancelled:
+      fit(s.controls, controls_);
+      Widen(s.control_spans, r.entity, r.t);
+      s.controls[r.entity].cancelled_t = r.t;
+      s.controls[r.entity].cancelled = true;
+      break;
+    case Kind::kSituationOpened:
+      fit(s.situations, situations_);
+      s.situations[r.entity] = SituationSlot{r.t, 0, r.cell, true, false};
+      break;
+    case Kind::kSituationClosed:
+      fit(s.situations, situations_);
+      s.situations[r.entity].closed = r.t;
+      s.situations[r.entity].is_closed = true;
+      break;
+    case Kind::kDecisionRecorded:
+      fit(s.decisions, decisions_);
+      s.decisions[r.entity] = DecisionSlot{r.t, r.extra, 0, r.position, r.cell, r.other, true, false, r.flag};
+      break;
+    case Kind::kDecisionCompleted:
+      fit(s.decisions, decisions_);
+      s.decisions[r.entity].completed_t = r.t;
+      s.decisions[r.entity].completed = true;
+      break;
+    case Kind::kMeetingScheduled:
+      fit(s.meetings, meetings_);
+      s.meetings[r.entity] = MeetingSlot{0, -1, 0, r.cell, true, r.extra != 0, false, false};
+      break;
+    case Kind::kMeetingHeld: {
+      fit(s.meetings, meetings_);
+      MeetingSlot& m = s.meetings[r.entity];
+      m.held = true;
+      m.held_t = r.t;
+      m.held_position = r.position;
+      m.attendees = r.extra;
+      m.minutes = r.flag;
+      break;
+    }
+    case Kind::kCellCreated: {
+      fit(s.cells, cells_);
+      CellSlot& c = s.cells[r.entity];
+      c.exists = true;
+      c.confidential = r.flag;
+      c.memberships.clear();
+      for (std::uint32_t p : members_[static_cast<std::size_t>(r.extra)]) {
+        c.memberships.push_back({p, r.t, kNever});
+      }
+      break;
+    }
+    case Kind::kCellMemberAdded:
+      fit(s.cells, cells_);
+      s.cells[r.entity].memberships.push_back({r.other, r.t, kNever});
+      break;
+    case Kind::kCellMemberRemoved:
+      fit(s.cells, cells_);
+      for (MembershipSlot& m : s.cells[r.entity].memberships) {
+        if (m.partner == r.other && m.left == kNever) m.left = r.t;
+      }
+      break;
+    case Kind::kCommitmentRecorded:
+      fit(s.commitments, commitments_);
+      s.commitments[r.entity] = CommitmentSlot{true, {}};
+      break;
+    case Kind::kCommitmentEvaluated:
+      fit(s.commitments, commitments_);
+      s.commitments[r.entity].evaluations.emplace_back(static_cast<int>(r.extra), r.other == 1);
+      break;
+  }
+}
+
+std::size_t FactIndex::memory_bytes() const {
+  std::size_t bytes = rows_.capacity() * sizeof(Row) + outcomes_.capacity() * sizeof(Outcome);
+  for (const auto& v : attendees_) bytes += sizeof(v) + v.capacity() * sizeof(std::uint32_t);
+  for (const auto& v : members_) bytes += sizeof(v) + v.capacity() * sizeof(std::uint32_t);
+  for (const Names* n : {&info_, &analyses_, &controls_, &situations_, &decisions_, &meetings_,
+                         &cells_, &partners_, &commitments_}) {
+    bytes += n->memory_bytes();
+  }
+  for (const auto& [key, indexes] : qualitative_rows_) bytes += sizeof(key) + indexes.capacity() * sizeof(std::uint32_t);
+  if (live_) {
+    const Replayed& s = *live_;
+    bytes += s.info.capacity() * sizeof(InfoSlot) + s.controls.capacity() * sizeof(ControlSlot) +
+             s.situations.capacity() * sizeof(SituationSlot) + s.decisions.capacity() * sizeof(DecisionSlot) +
+             s.meetings.capacity() * sizeof(MeetingSlot) + s.cells.capacity() * sizeof(CellSlot) +
+             s.commitments.capacity() * sizeof(CommitmentSlot) + s.analyses.capacity() * sizeof(AnalysisSlot) +
+             s.analysis_rows.capacity() * sizeof(std::size_t) + s.first_analysis.capacity() * sizeof(std::int64_t);
+    bytes += (s.info_spans.capacity() + s.control_spans.capacity()) * sizeof(Span) +
+             s.situation_info.capacity() * sizeof(std::vector<std::uint32_t>);
+    for (const auto& v : s.situation_info) bytes += v.capacity() * sizeof(std::uint32_t);
+    for (const CellSlot& c : s.cells) bytes += c.memberships.capacity() * sizeof(MembershipSlot);
+    for (const CommitmentSlot& c : s.commitments) bytes += c.evaluations.capacity() * sizeof(std::pair<int, bool>);
+  }
+  return bytes;
+}
+
 std::shared_ptr<const FactIndex::Replayed> FactIndex::Replay(std::uint64_t n) const {
+  const std::size_t end = EndOf(n);
+  if (end == rows_.size()) {
+    if (live_) return live_;
+    return std::make_shared<const Replayed>();
+  }
   {
     std::lock_guard guard(replay_mu_);
     if (last_replay_ && last_replay_n_ == n) return last_replay_;
   }
   auto replayed = std::make_shared<Replayed>();
-  Replayed& s = *replayed;
-  const std::size_t end = EndOf(n);
-  s.info.resize(info_.size());
-  s.controls.resize(controls_.size());
-  s.situations.resize(situations_.size());
-  s.decisions.resize(decisions_.size());
-  s.meetings.resize(meetings_.size());
-  s.cells.resize(cells_.size());
-  s.commitments.resize(commitments_.size());
-  s.analysis_version.assign(analyses_.size(), std::numeric_limits<std::uint64_t>::max());
-  for (std::size_t i = 0; i < end; ++i) {
-    const Row& r = rows_[i];
-    switch (r.kind) {
-      case Kind::kInfoShared: s.info[r.entity] = {r.t, r.cell, r.other, true}; break;
-      case Kind::kAnalysisCovers:
-        s.analysis_version[r.entity] = r.position;  // a later version replaces the items
-        s.analysis_rows.push_back(i);
-        break;
-      case Kind::kControlPlanned: s.controls[r.entity] = ControlSlot{r.t, 0, 0, -1, r.cell, true, false}; break;
-      case Kind::kControlOutcome:
-        s.controls[r.entity].outcome_t = r.t;
-        s.controls[r.entity].outcome = r.extra;
-        break;
-      case Kind::kControlCancelled:
-        s.controls[r.entity].cancelled_t = r.t;
-        s.controls[r.entity].cancelled = true;
-        break;
-      case Kind::kSituationOpened: s.situations[r.entity] = SituationSlot{r.t, 0, r.cell, true, false}; break;
-      case Kind::kSituationClosed:
-        s.situations[r.entity].closed = r.t;
-        s.situations[r.entity].is_closed = true;
-        break;
-      case Kind::kDecisionRecorded:
-        s.decisions[r.entity] = DecisionSlot{r.t, r.extra, 0, r.cell, r.other, true, false};
-        break;
-      case Kind::kDecisionCompleted:
-        s.decisions[r.entity].completed_t = r.t;
-        s.decisions[r.entity].completed = true;
-        break;
-      case Kind::kMeetingScheduled:
-        s.meetings[r.entity] = MeetingSlot{0, -1, r.cell, true, r.extra != 0, false};
-        break;
-      case Kind::kMeetingHeld:
-        s.meetings[r.entity].held = true;
-        s.meetings[r.entity].held_t = r.t;
-        s.meetings[r.entity].attendees = r.extra;
-        break;
-      case Kind::kCellCreated: {
-        CellSlot& c = s.cells[r.entity];
-        c.exists = true;
-        c.memberships.clear();
-        for (std::uint32_t p : members_[static_cast<std::size_t>(r.extra)]) {
-          c.memberships.push_back({p, r.t, kNever});
-        }
-        break;
-      }
-      case Kind::kCellMemberAdded: s.cells[r.entity].memberships.push_back({r.other, r.t, kNever}); break;
-      case Kind::kCellMemberRemoved:
-        for (MembershipSlot& m : s.cells[r.entity].memberships) {
-          if (m.partner == r.other && m.left == kNever) m.left = r.t;
-        }
-        break;
-      case Kind::kCommitmentRecorded: s.commitments[r.entity] = CommitmentSlot{true, {}}; break;
-      case Kind::kCommitmentEvaluated:
-        s.commitments[r.entity].evaluations.emplace_back(static_cast<int>(r.extra), r.other == 1);
-        break;
-    }
-  }
+  for (std::size_t i = 0; i < end; ++i) ApplyRow(*replayed, i);
 
   std::lock_guard guard(replay_mu_);
   last_replay_ = replayed;
@@ -386,9 +508,34 @@ std::shared_ptr<const FactIndex::Replayed> FactIndex::Replay(std::uint64_t n) co
   return replayed;
 }
 
+namespace {
+
+// One list of periods being counted: its answers and the running tallies
+// that are resolved at the end.
+struct Split {
+  explicit Split(const std::vector<Period>& p)
+      : periods(p), index(p), none(p.size()), out(p.size()), days(p.size()), attendance(p.size()),
+        active(p.size()), overdue(p.size()) {}
+  const std::vector<Period>& periods;
+  PeriodIndex index;
+  std::size_t none;
+  std::vector<DerivedIndicators> out;
+  std::vector<std::vector<double>> days;
+  std::vector<std::vector<std::pair<std::string_view, double>>> attendance;
+  RangeCounter active, overdue;
+};
+
+}  // namespace
+
 std::vector<DerivedIndicators> FactIndex::ComputeDerived(std::uint64_t n,
                                                          const std::vector<Period>& periods,
                                                          const std::optional<std::string>& cell) const {
+  return std::move(ComputeDerived(n, std::vector<const std::vector<Period>*>{&periods}, cell).front());
+}
+
+std::vector<std::vector<DerivedIndicators>> FactIndex::ComputeDerived(
+    std::uint64_t n, const std::vector<const std::vector<Period>*>& period_lists,
+    const std::optional<std::string>& cell) const {
   const std::shared_ptr<const Replayed> replayed = Replay(n);
   const auto& info = replayed->info;
   const auto& controls = replayed->controls;
@@ -397,174 +544,296 @@ std::vector<DerivedIndicators> FactIndex::ComputeDerived(std::uint64_t n,
   const auto& meetings = replayed->meetings;
   const auto& cells = replayed->cells;
   const auto& commitments = replayed->commitments;
-  const auto& analysis_version = replayed->analysis_version;
+  const auto& analyses = replayed->analyses;
   const auto& analysis_rows = replayed->analysis_rows;
 
   // ---- the counts, as dashboard.cc makes them from State ----------------
-  std::vector<DerivedIndicators> out(periods.size());
-  const PeriodIndex index(periods);
-  const std::size_t none = index.size();
+  std::vector<Split> splits;
+  splits.reserve(period_lists.size());
+  // Every period lies in [lo, hi): an entity whose instants all fall
+  // outside it, and whose intervals miss it, counts nowhere and is skipped.
+  std::int64_t lo = kNever, hi = std::numeric_limits<std::int64_t>::min();
+  for (const std::vector<Period>* periods : period_lists) {
+    splits.emplace_back(*periods);
+    if (!periods->empty()) {
+      lo = std::min(lo, periods->front().start_ns);
+      hi = std::max(hi, periods->back().end_ns);
+    }
+  }
+  auto outside = [&](std::int64_t t) { return t < lo || t >= hi; };
   const std::uint32_t cell_filter = cell ? cells_.Find(*cell) : kNone;
   auto in_cell = [&](std::uint32_t c) { return !cell || (cell_filter != kNone && c == cell_filter); };
 
-  std::vector<std::int64_t> first_analysis(info_.size(), kNever);
-  for (std::size_t i : analysis_rows) {
-    const Row& r = rows_[i];
-    if (r.other != kNone && analysis_version[r.entity] == r.position) KeepEarliest(first_analysis, r.other, r.t);
+  {
+    std::lock_guard guard(replayed->first_analysis_mu);
+    if (replayed->first_analysis_stale) {
+      std::vector<std::int64_t>& first_analysis = replayed->first_analysis;
+      first_analysis.assign(info_.size(), kNever);
+      for (std::size_t i : analysis_rows) {
+        const Row& r = rows_[i];
+        if (r.other != kNone && analyses[r.entity].version == r.position) KeepEarliest(first_analysis, r.other, r.t);
+      }
+      replayed->first_analysis_stale = false;
+    }
   }
   std::vector<std::int64_t> first_decision(situations_.size(), kNever);
   for (const DecisionSlot& d : decisions) {
     if (d.exists && d.situation != kNone) KeepEarliest(first_decision, d.situation, d.t);
   }
 
-  std::vector<std::int64_t> first_item(situations_.size(), kNever);
-  for (std::uint32_t id = 0; id < info.size(); ++id) {
-    const InfoSlot& item = info[id];
-    if (!item.exists) continue;
-    if (item.situation != kNone && first_decision[item.situation] != kNever &&
-        item.t <= first_decision[item.situation]) {
-      KeepEarliest(first_item, item.situation, item.t);
+  // A block of ids is walked only if its span meets the periods'.
+  auto walk = [&](const std::vector<Span>& spans, std::size_t count, auto&& visit) {
+    for (std::size_t block = 0; block < spans.size(); ++block) {
+      if (spans[block].last < lo || spans[block].first >= hi) continue;
+      const std::size_t end = std::min(count, (block + 1) << kBlockShift);
+      for (std::size_t id = block << kBlockShift; id < end; ++id) visit(static_cast<std::uint32_t>(id));
     }
-    if (!in_cell(item.cell)) continue;
-    if (std::size_t p = index.Find(item.t); p != none) ++out[p].information_shared;
-    if (first_analysis[id] != kNever) {
-      if (std::size_t p = index.Find(first_analysis[id]); p != none) ++out[p].information_analysed;
-    }
-  }
+  };
 
-  for (const ControlSlot& c : controls) {
-    if (!c.exists || !in_cell(c.cell)) continue;
-    if (std::size_t p = index.Find(c.planned); p != none) ++out[p].controls_planned;
-    if (c.outcome >= 0) {
-      if (std::size_t p = index.Find(c.outcome_t); p != none) {
-        const Outcome& o = outcomes_[static_cast<std::size_t>(c.outcome)];
-        DerivedIndicators& d = out[p];
-        ++d.controls_executed;
-        d.persons_controlled += o.persons_controlled;
-        d.offences_found += o.offences_found;
-        d.seizures += o.seizures;
-        d.administrative_closures += o.administrative_closures;
-        d.fines += o.fines;
+  walk(replayed->info_spans, info.size(), [&](std::uint32_t id) {
+    const InfoSlot& item = info[id];
+    if (!item.exists) return;
+    const std::int64_t analysed = replayed->FirstAnalysis(id);
+    if (!in_cell(item.cell) || (outside(item.t) && outside(analysed))) return;
+    for (Split& x : splits) {
+      if (std::size_t p = x.index.Find(item.t); p != x.none) ++x.out[p].information_shared;
+      if (analysed != kNever) {
+        if (std::size_t p = x.index.Find(analysed); p != x.none) ++x.out[p].information_analysed;
       }
     }
-    if (c.cancelled) {
-      if (std::size_t p = index.Find(c.cancelled_t); p != none) ++out[p].controls_cancelled;
-    }
-  }
+  });
 
-  std::vector<std::vector<double>> days(periods.size());
-  RangeCounter active(index.size());
+  walk(replayed->control_spans, controls.size(), [&](std::uint32_t id) {
+    const ControlSlot& c = controls[id];
+    if (!c.exists || !in_cell(c.cell)) return;
+    if (outside(c.planned) && (c.outcome < 0 || outside(c.outcome_t)) && (!c.cancelled || outside(c.cancelled_t))) {
+      return;
+    }
+    for (Split& x : splits) {
+      if (std::size_t p = x.index.Find(c.planned); p != x.none) ++x.out[p].controls_planned;
+      if (c.outcome >= 0) {
+        if (std::size_t p = x.index.Find(c.outcome_t); p != x.none) {
+          const Outcome& o = outcomes_[static_cast<std::size_t>(c.outcome)];
+          DerivedIndicators& d = x.out[p];
+          ++d.controls_executed;
+          d.persons_controlled += o.persons_controlled;
+          d.offences_found += o.offences_found;
+          d.seizures += o.seizures;
+          d.administrative_closures += o.administrative_closures;
+          d.fines += o.fines;
+        }
+      }
+      if (c.cancelled) {
+        if (std::size_t p = x.index.Find(c.cancelled_t); p != x.none) ++x.out[p].controls_cancelled;
+      }
+    }
+  });
+
+  // Days to a first decision, from the situation's earliest item shared no
+  // later than that decision (else from its opening).
+  auto first_item = [&](std::uint32_t situation) {
+    std::int64_t first = kNever;
+    if (situation >= replayed->situation_info.size()) return first;
+    for (std::uint32_t id : replayed->situation_info[situation]) {
+      const InfoSlot& item = info[id];
+      if (item.exists && item.situation == situation && item.t <= first_decision[situation]) {
+        first = std::min(first, item.t);
+      }
+    }
+    return first;
+  };
+
   for (std::uint32_t id = 0; id < situations.size(); ++id) {
     const SituationSlot& s = situations[id];
     if (!s.exists || !in_cell(s.cell)) continue;
-    if (std::size_t p = index.Find(s.opened); p != none) ++out[p].situations_opened;
-    std::size_t active_until = index.size();
-    if (s.is_closed) {
-      if (std::size_t p = index.Find(s.closed); p != none) ++out[p].situations_closed;
-      active_until = index.FirstEndingAfter(s.closed);
+    // Active in some period only if opened before the last one ends and
+    // not closed before the first one starts.
+    const bool maybe_active = s.opened < hi && (!s.is_closed || s.closed >= lo);
+    if (!maybe_active && outside(s.opened) && (!s.is_closed || outside(s.closed)) &&
+        outside(first_decision[id])) {
+      continue;
     }
-    active.Add(index.FirstEndingAfter(s.opened), active_until);
-    if (first_decision[id] == kNever) continue;
-    const std::size_t p = index.Find(first_decision[id]);
-    if (p == none) continue;
-    const std::int64_t from = first_item[id] == kNever ? s.opened : first_item[id];
-    days[p].push_back(static_cast<double>(first_decision[id] - from) / kNsPerDay);
+    for (Split& x : splits) {
+      if (std::size_t p = x.index.Find(s.opened); p != x.none) ++x.out[p].situations_opened;
+      std::size_t active_until = x.index.size();
+      if (s.is_closed) {
+        if (std::size_t p = x.index.Find(s.closed); p != x.none) ++x.out[p].situations_closed;
+        active_until = x.index.FirstEndingAfter(s.closed);
+      }
+      x.active.Add(x.index.FirstEndingAfter(s.opened), active_until);
+      if (first_decision[id] == kNever) continue;
+      const std::size_t p = x.index.Find(first_decision[id]);
+      if (p == x.none) continue;
+      const std::int64_t earliest = first_item(id);
+      const std::int64_t from = earliest == kNever ? s.opened : earliest;
+      x.days[p].push_back(static_cast<double>(first_decision[id] - from) / kNsPerDay);
+    }
   }
-  const std::vector<std::int64_t> active_totals = active.Totals();
-  for (std::size_t p = 0; p < active_totals.size(); ++p) out[p].situations_active = active_totals[p];
 
-  RangeCounter overdue(index.size());
   for (const DecisionSlot& d : decisions) {
     if (!d.exists || !in_cell(d.cell)) continue;
-    if (std::size_t p = index.Find(d.t); p != none) ++out[p].decisions_recorded;
-    std::size_t overdue_until = index.size();
-    if (d.completed) {
-      if (std::size_t p = index.Find(d.completed_t); p != none) ++out[p].decisions_completed;
-      overdue_until = index.FirstEndingAfter(d.completed_t);
+    const bool maybe_overdue = std::max(d.t, d.due) < hi && (!d.completed || d.completed_t >= lo);
+    if (!maybe_overdue && outside(d.t) && (!d.completed || outside(d.completed_t))) continue;
+    for (Split& x : splits) {
+      if (std::size_t p = x.index.Find(d.t); p != x.none) ++x.out[p].decisions_recorded;
+      std::size_t overdue_until = x.index.size();
+      if (d.completed) {
+        if (std::size_t p = x.index.Find(d.completed_t); p != x.none) ++x.out[p].decisions_completed;
+        overdue_until = x.index.FirstEndingAfter(d.completed_t);
+      }
+      x.overdue.Add(x.index.FirstEndingAfter(std::max(d.t, d.due)), overdue_until);
     }
-    overdue.Add(index.FirstEndingAfter(std::max(d.t, d.due)), overdue_until);
   }
-  const std::vector<std::int64_t> overdue_totals = overdue.Totals();
-  for (std::size_t p = 0; p < overdue_totals.size(); ++p) out[p].decisions_overdue = overdue_totals[p];
 
   // Attendance rates are summed in meeting id order, as over State's map.
-  std::vector<std::vector<std::pair<std::string_view, double>>> attendance(periods.size());
   for (std::uint32_t id = 0; id < meetings.size(); ++id) {
     const MeetingSlot& m = meetings[id];
-    if (!m.exists || !m.held || !in_cell(m.cell)) continue;
-    const std::size_t p = index.Find(m.held_t);
-    if (p == none) continue;
-    ++out[p].meetings_held;
-    if (m.emergency) ++out[p].emergency_meetings_held;
-    if (m.cell == kNone || !cells[m.cell].exists) continue;
-    std::set<std::uint32_t> members;
-    for (const MembershipSlot& ms : cells[m.cell].memberships) {
-      if (ms.joined <= m.held_t && m.held_t < ms.left) members.insert(ms.partner);
+    if (!m.exists || !m.held || !in_cell(m.cell) || outside(m.held_t)) continue;
+    std::optional<double> rate;
+    if (m.cell < cells.size() && cells[m.cell].exists) {
+      std::set<std::uint32_t> members;
+      for (const MembershipSlot& ms : cells[m.cell].memberships) {
+        if (ms.joined <= m.held_t && m.held_t < ms.left) members.insert(ms.partner);
+      }
+      if (!members.empty()) {
+        std::size_t attending = 0;
+        for (std::uint32_t a : attendees_[static_cast<std::size_t>(m.attendees)]) attending += members.count(a);
+        rate = static_cast<double>(attending) / static_cast<double>(members.size());
+      }
     }
-    if (members.empty()) continue;
-    std::size_t attending = 0;
-    for (std::uint32_t a : attendees_[static_cast<std::size_t>(m.attendees)]) attending += members.count(a);
-    attendance[p].emplace_back(meetings_.Name(id),
-                               static_cast<double>(attending) / static_cast<double>(members.size()));
+    for (Split& x : splits) {
+      const std::size_t p = x.index.Find(m.held_t);
+      if (p == x.none) continue;
+      ++x.out[p].meetings_held;
+      if (m.emergency) ++x.out[p].emergency_meetings_held;
+      if (rate) x.attendance[p].emplace_back(meetings_.Name(id), *rate);
+    }
   }
 
   std::vector<std::pair<int, std::optional<double>>> share_by_year;
-  for (std::size_t p = 0; p < periods.size(); ++p) {
-    out[p].median_days_to_first_decision = Median(std::move(days[p]));
-    std::sort(attendance[p].begin(), attendance[p].end());
-    std::vector<double> rates;
-    rates.reserve(attendance[p].size());
-    for (const auto& [id, rate] : attendance[p]) rates.push_back(rate);
-    out[p].attendance_rate = Mean(rates);
-    const int year = ParisDate(periods[p].start_ns).year;
-    auto it = std::find_if(share_by_year.begin(), share_by_year.end(),
-                           [&](const auto& entry) { return entry.first == year; });
-    if (it == share_by_year.end()) {
-      std::int64_t evaluated = 0;
-      std::int64_t met = 0;
-      for (const CommitmentSlot& c : commitments) {
-        if (!c.exists) continue;
-        const std::pair<int, bool>* found = nullptr;
-        for (const auto& e : c.evaluations) {
-          if (e.first == year) found = &e;
+  std::vector<std::vector<DerivedIndicators>> answers;
+  answers.reserve(splits.size());
+  for (Split& x : splits) {
+    const std::vector<std::int64_t> active_totals = x.active.Totals();
+    const std::vector<std::int64_t> overdue_totals = x.overdue.Totals();
+    for (std::size_t p = 0; p < x.periods.size(); ++p) {
+      DerivedIndicators& d = x.out[p];
+      d.situations_active = active_totals[p];
+      d.decisions_overdue = overdue_totals[p];
+      d.median_days_to_first_decision = Median(std::move(x.days[p]));
+      std::sort(x.attendance[p].begin(), x.attendance[p].end());
+      std::vector<double> rates;
+      rates.reserve(x.attendance[p].size());
+      for (const auto& [id, rate] : x.attendance[p]) rates.push_back(rate);
+      d.attendance_rate = Mean(rates);
+      const int year = ParisDate(x.periods[p].start_ns).year;
+      auto it = std::find_if(share_by_year.begin(), share_by_year.end(),
+                             [&](const auto& entry) { return entry.first == year; });
+      if (it == share_by_year.end()) {
+        std::int64_t evaluated = 0;
+        std::int64_t met = 0;
+        for (const CommitmentSlot& c : commitments) {
+          if (!c.exists) continue;
+          const std::pair<int, bool>* found = nullptr;
+          for (const auto& e : c.evaluations) {
+            if (e.first == year) found = &e;
+          }
+          if (!found) continue;
+          ++evaluated;
+          if (found->second) ++met;
         }
-        if (!found) continue;
-        ++evaluated;
-        if (found->second) ++met;
+        share_by_year.emplace_back(year, Ratio(static_cast<double>(met), static_cast<double>(evaluated)));
+        it = share_by_year.end() - 1;
       }
-      share_by_year.emplace_back(year, Ratio(static_cast<double>(met), static_cast<double>(evaluated)));
-      it = share_by_year.end() - 1;
+      d.commitments_met_share = it->second;
     }
-    out[p].commitments_met_share = it->second;
+    answers.push_back(std::move(x.out));
   }
-  return out;
+  return answers;
 }
 
-FactIndex::Candidates FactIndex::QualitativeCandidates(std::uint64_t n, const Period& period) const {
-  Candidates out;
+FactIndex::QualitativeSelection FactIndex::Qualitative(std::uint64_t n, const Period& period,
+                                                        std::size_t keep) const {
+  const std::shared_ptr<const Replayed> replayed = Replay(n);
+  const Replayed& s = *replayed;
+  auto confidential = [&](std::uint32_t cell) {
+    return cell < s.cells.size() && s.cells[cell].exists && s.cells[cell].confidential;
+  };
+  struct Quotable {
+    std::int64_t t;
+    std::uint64_t position;
+    std::uint32_t entity;
+    bool operator<(const Quotable& o) const { return std::tie(t, position) < std::tie(o.t, o.position); }
+  };
+  std::vector<Quotable> minutes, analyses, decisions;
+  QualitativeSelection out;
+
+  // Each entry is counted once: at the row of the recording in force at n,
+  // if that row's occurred_at is in the period.
   const std::size_t end = EndOf(n);
-  std::vector<bool> seen_meeting(meetings_.size()), seen_analysis(analyses_.size()),
-      seen_decision(decisions_.size());
-  for (std::size_t i = 0; i < end; ++i) {
-    const Row& r = rows_[i];
-    if (!period.Contains(r.t)) continue;
-    switch (r.kind) {
-      case Kind::kMeetingHeld:
-        if (!seen_meeting[r.entity]) out.meetings.push_back(meetings_.Name(r.entity));
-        seen_meeting[r.entity] = true;
-        break;
-      case Kind::kAnalysisCovers:
-        if (!seen_analysis[r.entity]) out.analyses.push_back(analyses_.Name(r.entity));
-        seen_analysis[r.entity] = true;
-        break;
-      case Kind::kDecisionRecorded:
-        if (!seen_decision[r.entity]) out.decisions.push_back(decisions_.Name(r.entity));
-        seen_decision[r.entity] = true;
-        break;
-      default:
-        break;
+  auto bucket = qualitative_rows_.lower_bound(period.start_ns >> kBucketShift);
+  for (; bucket != qualitative_rows_.end() && bucket->first <= (period.end_ns - 1) >> kBucketShift; ++bucket) {
+    const std::vector<std::uint32_t>& indexes = bucket->second;
+    for (auto it = indexes.begin(); it != indexes.end() && *it < end; ++it) {
+      const std::size_t i = *it;
+      const Row& r = rows_[i];
+      if (!period.Contains(r.t)) continue;
+      switch (r.kind) {
+        case Kind::kMeetingHeld: {
+          const MeetingSlot& m = s.meetings[r.entity];
+          if (!m.held || m.held_position != r.position || !m.minutes) break;
+          if (confidential(m.cell)) {
+            ++out.minutes.withheld;
+          } else {
+            minutes.push_back({r.t, r.position, r.entity});
+          }
+          break;
+        }
+        case Kind::kAnalysisCovers: {
+          if (s.analyses[r.entity].version != r.position) break;
+          // Quotable when it covers items, each of them known, public or
+          // restricted, about no situation and outside confidential cells.
+          bool quotable = r.other != kNone;
+          for (std::size_t k = i; quotable && k < end && rows_[k].position == r.position; ++k) {
+            const std::uint32_t item = rows_[k].other;
+            const InfoSlot* info = item < s.info.size() ? &s.info[item] : nullptr;
+            quotable = info && info->exists && info->quotable && info->situation == kNone &&
+                       !confidential(info->cell);
+          }
+          if (quotable) {
+            analyses.push_back({r.t, r.position, r.entity});
+          } else {
+            ++out.analyses.withheld;
+          }
+          break;
+        }
+        case Kind::kDecisionRecorded: {
+          const DecisionSlot& d = s.decisions[r.entity];
+          if (d.position != r.position) break;
+          // A cell decision about a person may name them in its text.
+          if (confidential(d.cell) || (d.situation != kNone && !d.situation_decision)) {
+            ++out.decisions.withheld;
+          } else {
+            decisions.push_back({r.t, r.position, r.entity});
+          }
+          break;
+        }
+        default:
+          break;
+      }
     }
   }
+
+  auto select = [keep](std::vector<Quotable>& all, const Names& names, QualitativeKind& kind) {
+    kind.quotable = static_cast<std::int64_t>(all.size());
+    const std::size_t kept = std::min(keep, all.size());
+    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(kept), all.end());
+    kind.earliest.reserve(kept);
+    for (std::size_t k = 0; k < kept; ++k) kind.earliest.push_back(names.Name(all[k].entity));
+  };
+  select(minutes, meetings_, out.minutes);
+  select(analyses, analyses_, out.analyses);
+  select(decisions, decisions_, out.decisions);
   return out;
 }
 

@@ -11,21 +11,33 @@
 // fields the indicators use, overwrites included) and then counts exactly
 // as dashboard.h's ComputeDerived(State, ...) does: same definitions, same
 // results, down to the order in which attendance rates are summed (meeting
-// id order, as State's maps iterate).
+// id order, as State's maps iterate). An entity whose instants all fall
+// outside the periods' span, and whose intervals (a situation open, a
+// decision overdue) miss it, costs one comparison; several lists of periods
+// (the evaluation's months and year) are counted in one walk.
 //
 // Row (40 bytes): position, occurred_at, an extra integer (a due date, an
-// index into a side table...), entity, cell and another entity number, and
-// a kind. Ids are interned per kind of entity (dense uint32 numbers).
+// index into a side table...), entity, cell and another entity number, a
+// kind and a flag. Ids are interned per kind of entity (dense uint32
+// numbers).
 //
-// Qualitative candidates: Candidates(N, period) lists the meetings held,
-// analyses and decisions recorded (events with occurred_at in the period
-// and position < N) so that the evaluation looks up only those in the
-// as-of state (a superset: it re-checks every condition on the state).
+// The mini-fold of all the rows (the live one) is kept up to date as rows
+// are added, so that a question about the end of the log (the referent's
+// dashboard, the evaluation "as of now") replays nothing; a question about
+// an earlier size replays the rows below it once and keeps that replay.
+//
+// The qualitative balance of the evaluation: Qualitative(N, period) sorts
+// the meetings held, analyses and decisions recorded in the period into
+// withheld and quotable by the rule of evaluation.h, from the rows alone,
+// and names the earliest quotable ones; the evaluation then looks up only
+// those in the state. The rows of those three kinds are also filed by
+// occurred_at, so that this costs the period's rows, not the whole log's.
 //
 // Thread safety: none of its own. StateAt appends under its exclusive lock
 // and readers read under the shared one.
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -71,6 +83,10 @@ class FactIndex {
     std::uint32_t cell = kNone;
     std::uint32_t other = kNone;
     Kind kind{};
+    // kInfoShared: public or restricted; kCellCreated: confidential;
+    // kMeetingHeld: minutes written; kDecisionRecorded: a situation's
+    // decision (SituationDecisionRecorded).
+    bool flag = false;
   };
 
   // The rows of one event that Apply folded successfully into `after`.
@@ -84,13 +100,25 @@ class FactIndex {
   // dashboard.h's ComputeDerived over the state at tree size `n` (<= size()).
   std::vector<DerivedIndicators> ComputeDerived(std::uint64_t n, const std::vector<Period>& periods,
                                                 const std::optional<std::string>& cell) const;
+  // The same for several lists of periods at once (the evaluation's months
+  // and year), in one walk of the entities: one answer per list.
+  std::vector<std::vector<DerivedIndicators>> ComputeDerived(
+      std::uint64_t n, const std::vector<const std::vector<Period>*>& period_lists,
+      const std::optional<std::string>& cell) const;
 
-  struct Candidates {
-    std::vector<std::string_view> meetings;  // held in the period (some time before n)
-    std::vector<std::string_view> analyses;
-    std::vector<std::string_view> decisions;
+  // The qualitative material of `period` at tree size `n`: for each kind
+  // (minutes, analyses, decisions) how many entries are withheld, how many
+  // are quotable, and the ids of the `keep` earliest quotable ones (by
+  // occurred_at, then position), in that order.
+  struct QualitativeKind {
+    std::int64_t withheld = 0;
+    std::int64_t quotable = 0;
+    std::vector<std::string_view> earliest;
   };
-  Candidates QualitativeCandidates(std::uint64_t n, const Period& period) const;
+  struct QualitativeSelection {
+    QualitativeKind minutes, analyses, decisions;
+  };
+  QualitativeSelection Qualitative(std::uint64_t n, const Period& period, std::size_t keep) const;
 
  private:
   // Dense ids of names: open addressing with linear probing over the ids
@@ -118,17 +146,27 @@ class FactIndex {
   };
 
   std::size_t EndOf(std::uint64_t n) const;  // rows with position < n
-  // The mini-fold of rows [0, EndOf(n)); the last one is kept, since an
-  // evaluation asks for the same n once per granularity, and often again.
-  // Rows below n never change, so it stays valid while rows are added.
+  // The mini-fold of rows [0, EndOf(n)): the live one when n covers every
+  // row, else a replay. The last replay is kept, since an evaluation asks
+  // for the same n once per granularity, and often again; rows below n
+  // never change, so it stays valid while rows are added.
   struct Replayed;
   std::shared_ptr<const Replayed> Replay(std::uint64_t n) const;
+  void ApplyRow(Replayed& s, std::size_t i) const;  // row i into the mini-fold
   void Push(Kind kind, const EventMeta& meta, std::uint32_t entity, std::uint32_t cell = kNone,
-            std::uint32_t other = kNone, std::int64_t extra = 0);
+            std::uint32_t other = kNone, std::int64_t extra = 0, bool flag = false);
 
   mutable std::mutex replay_mu_;  // guards last_replay_*: readers share the index
   mutable std::shared_ptr<const Replayed> last_replay_;
   mutable std::uint64_t last_replay_n_ = 0;
+
+  std::shared_ptr<Replayed> live_;  // rows [0, rows_.size())
+
+  // Rows of held meetings and of recorded analyses (the first row of each)
+  // and decisions, by occurred_at: indexes into rows_, ascending, filed
+  // under occurred_at >> kBucketShift (about 13 days).
+  static constexpr int kBucketShift = 50;
+  std::map<std::int64_t, std::vector<std::uint32_t>> qualitative_rows_;
 
   std::uint64_t size_ = 0;
   std::vector<Row> rows_;

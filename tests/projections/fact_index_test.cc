@@ -12,10 +12,12 @@
 #include <vector>
 
 #include <boost/json.hpp>
+#include <flatbuffers/flatbuffers.h>
 
 #include "projections/dashboard.h"
 #include "projections/evaluation.h"
 #include "projections/period.h"
+#include "schemas/events_generated.h"
 #include "tests/projections/synthetic_history.h"
 #include "tests/projections/zsp_scenario.h"
 
@@ -122,6 +124,113 @@ TEST_P(FactIndexSyntheticTest, ManySizesPeriodsAndCells) {
   std::vector<std::optional<std::string>> cells{std::nullopt, std::string("c0"), std::string("c5"),
                                                 std::string("c6"), std::string("none")};
   ExpectSameAnswers(log, sizes, Splits(2009, 2013), cells, {2010, 2011, 2012});
+}
+
+// A year with more quotable entries than the balance quotes: the index
+// picks the earliest ones and counts the rest as the full walk does.
+TEST(FactIndexTest, YearBeyondTheQualitativeBound) {
+  for (const bool chaos : {false, true}) {
+    testing::SyntheticOptions options;
+    options.seed = 5;
+    options.chaos = chaos;
+    options.events = 20000;
+    options.span_ns = 365LL * 86'400'000'000'000;  // 2010
+    std::vector<Logged> log;
+    testing::GenerateHistory(options, [&](const EventMeta& meta, const std::string&, const std::string& payload) {
+      log.push_back({meta, payload});
+    });
+    ExpectSameAnswers(log, {7000, 20000}, {}, {}, {2009, 2010});
+    if (chaos) continue;  // most of its events refer to nothing and fold into nothing
+
+    FactIndex facts;
+    State live;
+    for (const Logged& e : log) (void)ApplyPayload(live, e.meta, e.payload, &facts);
+    auto body = EvaluationBody(live, 2010, "cp", &facts);
+    ASSERT_TRUE(body.has_value());
+    const json::object& b = body->as_object();
+    std::int64_t omitted = 0, withheld = 0;
+    for (const auto& [kind, n] : b.at("qualitative_omitted").as_object()) omitted += n.as_int64();
+    for (const auto& [kind, n] : b.at("qualitative_withheld").as_object()) withheld += n.as_int64();
+    EXPECT_GT(omitted, 0) << "the history must exceed the bound for the test to mean anything";
+    EXPECT_GT(withheld, 0);
+  }
+}
+
+// The index skips blocks of entities whose instants all miss the periods:
+// an old control executed or cancelled years later, old items analysed
+// years later and an old situation's first decision must still count.
+TEST(FactIndexTest, OldEntitiesWithRecentFactsAreCounted) {
+  namespace fbs = vigie::schema;
+  std::vector<Logged> log;
+  auto emit = [&](std::int64_t t, fbs::EventBody type, flatbuffers::FlatBufferBuilder& fbb,
+                  flatbuffers::Offset<void> body) {
+    fbs::FinishDomainEventBuffer(fbb, fbs::CreateDomainEvent(fbb, type, body));
+    EventMeta meta;
+    meta.position = log.size();
+    meta.recorded_at_ns = meta.occurred_at_ns = t;
+    meta.person_id = "u1";
+    meta.partner_id = "p1";
+    log.push_back({meta, std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize())});
+  };
+  const std::int64_t old_t = T("2010-03-01T10:00:00+01:00");
+  const std::int64_t new_t = T("2012-05-01T10:00:00+02:00");
+  {
+    flatbuffers::FlatBufferBuilder fbb;
+    auto members = fbb.CreateVector(std::vector<flatbuffers::Offset<flatbuffers::String>>{fbb.CreateString("p1")});
+    auto body = fbs::CreateCellCreated(fbb, fbb.CreateString("c0"), fbb.CreateString("Cellule"),
+                                       fbb.CreateString("operational"), 0, members, false);
+    emit(old_t, fbs::EventBody::CellCreated, fbb, body.Union());
+  }
+  {
+    flatbuffers::FlatBufferBuilder fbb;
+    auto body = fbs::CreateSituationOpenedDirect(fbb, "s0", "c0", "key-s0", 0, 0, "school", "absenteeism", nullptr);
+    emit(old_t, fbs::EventBody::SituationOpened, fbb, body.Union());
+  }
+  for (int k = 0; k < 600; ++k) {  // more than two blocks of each
+    const std::string id = std::to_string(k);
+    flatbuffers::FlatBufferBuilder fbb;
+    auto info = fbs::CreateInformationSharedDirect(fbb, ("i" + id).c_str(), "p1", "c0", "drugs", "Montreynaud",
+                                                   "résumé", "public", k == 5 ? "s0" : "");
+    emit(old_t + k, fbs::EventBody::InformationShared, fbb, info.Union());
+    flatbuffers::FlatBufferBuilder fbb2;
+    auto control = fbs::CreateControlPlannedDirect(fbb2, ("k" + id).c_str(), "c0", old_t, "place", nullptr,
+                                                   "objectives");
+    emit(old_t + k, fbs::EventBody::ControlPlanned, fbb2, control.Union());
+  }
+  {
+    flatbuffers::FlatBufferBuilder fbb;
+    auto body = fbs::CreateControlOutcomeRecordedDirect(fbb, "k10", new_t, 3, 1, 0, 0, 1);
+    emit(new_t, fbs::EventBody::ControlOutcomeRecorded, fbb, body.Union());
+  }
+  {
+    flatbuffers::FlatBufferBuilder fbb;
+    auto body = fbs::CreateControlCancelledDirect(fbb, "k300", "reason");
+    emit(new_t, fbs::EventBody::ControlCancelled, fbb, body.Union());
+  }
+  {
+    flatbuffers::FlatBufferBuilder fbb;
+    std::vector<flatbuffers::Offset<flatbuffers::String>> items{fbb.CreateString("i20"), fbb.CreateString("i400")};
+    auto body = fbs::CreateAnalysisRecorded(fbb, fbb.CreateString("a0"), fbb.CreateVector(items),
+                                            fbb.CreateString("conclusion"), fbb.CreateString("action"));
+    emit(new_t, fbs::EventBody::AnalysisRecorded, fbb, body.Union());
+  }
+  {
+    flatbuffers::FlatBufferBuilder fbb;
+    auto body = fbs::CreateSituationDecisionRecordedDirect(fbb, "s0", "d0", "support", "p1", new_t);
+    emit(new_t, fbs::EventBody::SituationDecisionRecorded, fbb, body.Union());
+  }
+  ExpectSameAnswers(log, {log.size()}, Splits(2010, 2012), {std::nullopt, std::string("c0")}, {2010, 2012});
+
+  // What the comparison above rests on: the plain fold counts them in 2012.
+  State state;
+  for (const Logged& e : log) ASSERT_TRUE(ApplyPayload(state, e.meta, e.payload).ok());
+  state.size = log.size();
+  const DerivedIndicators year = ComputeDerived(state, {ParisYear(2012)}, std::nullopt).front();
+  EXPECT_EQ(year.controls_executed, 1);
+  EXPECT_EQ(year.controls_cancelled, 1);
+  EXPECT_EQ(year.information_analysed, 2);
+  EXPECT_EQ(year.decisions_recorded, 1);
+  EXPECT_TRUE(year.median_days_to_first_decision.has_value());
 }
 
 INSTANTIATE_TEST_SUITE_P(Histories, FactIndexSyntheticTest, ::testing::Values(false, true),
