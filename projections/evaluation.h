@@ -57,8 +57,10 @@ inline constexpr int kMaxEvaluationYear = 2261;
 
 // The body above, without access checks. kInvalidArgument for a year out of
 // range.
-// With `facts` (covering shown.size) the statistics and the candidates of
-// the qualitative balance come from the fact index (same answer).
+// With `facts` (covering shown.size) the statistics and the selection of
+// the qualitative balance (its counts and which entries are quoted) come
+// from the fact index, and only the quoted entries are read from the state
+// (same answer, in time proportional to the year rather than the log).
 Result<boost::json::value> EvaluationBody(const State& shown, int year,
                                           const std::string& checkpoint,
                                           const FactIndex* facts = nullptr);

@@ -685,19 +685,58 @@ std::vector<std::vector<DerivedIndicators>> FactIndex::ComputeDerived(
     }
   }
 
+  // Attendance: the members of a meeting's cell on the day it was held.
+  // A cell's memberships pile up over the years (each join and leave is
+  // one), so each cell's are filed once per call by partner, sorted by
+  // join, with the latest leave so far: a partner was a member at t if the
+  // last membership it joined at or before t is left after t, or an
+  // earlier one is.
+  struct PartnerMemberships {
+    std::uint32_t partner;
+    std::vector<std::int64_t> joined;            // ascending
+    std::vector<std::int64_t> left_so_far_max;  // by the same index
+  };
+  std::vector<std::optional<std::vector<PartnerMemberships>>> filed(cells.size());
+  auto memberships_of = [&](std::uint32_t c) -> const std::vector<PartnerMemberships>& {
+    if (!filed[c]) {
+      std::map<std::uint32_t, std::vector<std::pair<std::int64_t, std::int64_t>>> by_partner;
+      for (const MembershipSlot& ms : cells[c].memberships) {
+        if (ms.joined < hi && ms.left > lo) by_partner[ms.partner].emplace_back(ms.joined, ms.left);
+      }
+      std::vector<PartnerMemberships>& out = filed[c].emplace();
+      for (auto& [partner, spans] : by_partner) {
+        std::sort(spans.begin(), spans.end());
+        PartnerMemberships pm{partner, {}, {}};
+        std::int64_t left = std::numeric_limits<std::int64_t>::min();
+        for (const auto& [joined, until] : spans) {
+          pm.joined.push_back(joined);
+          pm.left_so_far_max.push_back(left = std::max(left, until));
+        }
+        out.push_back(std::move(pm));
+      }
+    }
+    return *filed[c];
+  };
+  std::vector<std::uint32_t> members;  // ascending, as attendees_ are
+
   // Attendance rates are summed in meeting id order, as over State's map.
   for (std::uint32_t id = 0; id < meetings.size(); ++id) {
     const MeetingSlot& m = meetings[id];
     if (!m.exists || !m.held || !in_cell(m.cell) || outside(m.held_t)) continue;
     std::optional<double> rate;
     if (m.cell < cells.size() && cells[m.cell].exists) {
-      std::set<std::uint32_t> members;
-      for (const MembershipSlot& ms : cells[m.cell].memberships) {
-        if (ms.joined <= m.held_t && m.held_t < ms.left) members.insert(ms.partner);
+      members.clear();
+      for (const PartnerMemberships& pm : memberships_of(m.cell)) {
+        const auto after = std::upper_bound(pm.joined.begin(), pm.joined.end(), m.held_t);
+        if (after != pm.joined.begin() && pm.left_so_far_max[static_cast<std::size_t>(after - pm.joined.begin() - 1)] > m.held_t) {
+          members.push_back(pm.partner);
+        }
       }
       if (!members.empty()) {
         std::size_t attending = 0;
-        for (std::uint32_t a : attendees_[static_cast<std::size_t>(m.attendees)]) attending += members.count(a);
+        for (std::uint32_t a : attendees_[static_cast<std::size_t>(m.attendees)]) {
+          attending += std::binary_search(members.begin(), members.end(), a) ? 1 : 0;
+        }
         rate = static_cast<double>(attending) / static_cast<double>(members.size());
       }
     }
