@@ -53,12 +53,16 @@ std::string Millions(std::uint64_t events) {
   return std::to_string(events);
 }
 
-// One run of vigie-bench-projections over `events`; its figures into report.
-Status ProjectionRun(const SubprocessPlan& sub, std::uint64_t events, int rounds, BenchReport* report) {
+// One run of vigie-bench-projections over `events` (keeping `cache` as-of
+// states when given); its figures into report, and the resident memory it
+// reported after its rebuild into *rebuilt_mib.
+Status ProjectionRun(const SubprocessPlan& sub, std::uint64_t events, int rounds, std::optional<int> cache,
+                     BenchReport* report, std::uint64_t* rebuilt_mib) {
   const std::string program = sub.bin_dir + "/vigie-bench-projections";
   const std::string n = Millions(events);
   std::vector<std::string> argv = {program, "--events", std::to_string(events), "--rounds", std::to_string(rounds),
                                    "--dir", sub.work_dir};
+  if (cache) argv.insert(argv.end(), {"--cache", std::to_string(*cache)});
   std::cerr << "vigie-bench: (e) " << ShellQuoted(argv) << "\n";
   auto run = RunProcess(argv);
   if (!run) {
@@ -72,7 +76,9 @@ Status ProjectionRun(const SubprocessPlan& sub, std::uint64_t events, int rounds
   }
   static const std::regex kBest(R"(best of rounds: raw (\d+) rec/s, rebuild (\d+) ev/s)");
   static const std::regex kEval(R"(evaluation (\d+) ([^:]+): ([0-9.e+-]+) ms \(\+ ([0-9.e+-]+) ms to serialize (\d+) bytes\)(.*))");
+  static const std::regex kRebuilt(R"(memory after the rebuild: (\d+) MiB resident)");
   std::smatch match;
+  if (std::regex_search(run->output, match, kRebuilt)) *rebuilt_mib = std::stoull(match[1]);
   if (!std::regex_search(run->output, match, kBest)) {
     return Internal("vigie-bench-projections: no 'best of rounds' line in: " + run->output);
   }
@@ -110,11 +116,15 @@ Status ProjectionRun(const SubprocessPlan& sub, std::uint64_t events, int rounds
   }
   if (year.empty()) return Internal("vigie-bench-projections: no evaluation line in: " + run->output);
   // Issue 6: one year's evaluation as of the end of 10 M events < 300 ms;
-  // stated at every size measured, the 10 M line is the one that counts.
-  report->AddBound("yearly as-of, snapshots, " + n + " (target at 10M)", "eval." + n + ".asof_end.snapshots", 300,
-                   true);
-  report->AddBound("yearly as-of, no snapshots, " + n + " (target at 10M)", "eval." + n + ".asof_end.no_snapshots",
+  // stated at every size measured, the 10 M lines are the ones that count.
+  // As of the end itself, the live state answers (snapshots play no part);
+  // as of position N-1, a state is folded from the nearest snapshot (or,
+  // without snapshots, from the start of the log).
+  report->AddBound("yearly as of the end (live state), " + n + " (target at 10M)", "eval." + n + ".live", 300, true);
+  report->AddBound("yearly as of N-1, snapshots, " + n + " (target at 10M)", "eval." + n + ".asof_end.snapshots",
                    300, true);
+  report->AddBound("yearly as of N-1, no snapshots, " + n + " (target at 10M)",
+                   "eval." + n + ".asof_end.no_snapshots", 300, true);
   return Status::Ok();
 }
 
@@ -167,23 +177,30 @@ Status RunProjectionPart(const BenchPlan& plan, const SubprocessPlan& sub, Bench
   const std::uint64_t first = plan.smoke ? 5000 : 1'000'000;
   const int rounds = plan.smoke ? 1 : 3;
   const std::uint64_t rss_before = ChildrenMaxRss();
-  if (Status st = ProjectionRun(sub, first, rounds, report); !st.ok()) return st;
+  std::uint64_t rebuilt_mib = 0;
+  if (Status st = ProjectionRun(sub, first, rounds, std::nullopt, report, &rebuilt_mib); !st.ok()) return st;
   if (!sub.full) {
     report->Skip("e", "projections at 10M events: only with --full (about 10x the time and memory of 1M)");
     return Status::Ok();
   }
-  // 10 M: about ten times the 1 M run's memory; skipped, with the figures,
-  // when this machine does not have it.
-  const std::uint64_t rss = std::max(ChildrenMaxRss(), rss_before);
-  const std::uint64_t needed = rss * 10;
+  // 10 M, keeping one as-of state: ten times what the 1 M run held after
+  // its rebuild (live state, fact index, snapshots), plus half again for
+  // the as-of state being folded (the 1 M run's peak also counts the
+  // several as-of states it keeps, so it overstates). Skipped, with the
+  // figures, when this machine does not have it.
+  const std::uint64_t peak = std::max(ChildrenMaxRss(), rss_before);
+  const std::uint64_t held = rebuilt_mib > 0 ? rebuilt_mib << 20 : peak;
+  const std::uint64_t needed = held * 15;
   const std::uint64_t available = MemAvailable();
   if (needed > available * 8 / 10) {
-    report->Skip("e", "projections at 10M events: the 1M run peaked at " + std::to_string(rss >> 20) +
-                          " MiB, 10M would need about " + std::to_string(needed >> 20) + " MiB, " +
-                          std::to_string(available >> 20) + " MiB available");
+    report->Skip("e", "projections at 10M events: the 1M run held " + std::to_string(held >> 20) +
+                          " MiB after its rebuild (peak " + std::to_string(peak >> 20) + " MiB), 10M would need about " +
+                          std::to_string(needed >> 20) + " MiB, " + std::to_string(available >> 20) +
+                          " MiB available");
     return Status::Ok();
   }
-  return ProjectionRun(sub, plan.smoke ? 50'000 : 10'000'000, 1, report);
+  std::uint64_t rebuilt_10m_mib = 0;
+  return ProjectionRun(sub, plan.smoke ? 50'000 : 10'000'000, 1, 1, report, &rebuilt_10m_mib);
 }
 
 Status RunHttpPart(const BenchPlan& plan, const SubprocessPlan& sub, BenchReport* report) {
