@@ -40,23 +40,6 @@ using vigie::StatusCode;
 
 constexpr std::size_t kEventsMax = 4;
 
-// VIGIE_FUZZ_SKIP_KNOWN_BUGS=1 keeps inputs that hit a known, reported bug
-// away from the code under test so that a long run can look for others
-// (corpus/fuzz_apply/regression-*). CI never sets it.
-bool SkipKnownBugs() {
-  static const bool skip = std::getenv("VIGIE_FUZZ_SKIP_KNOWN_BUGS") != nullptr;
-  return skip;
-}
-
-// A DomainEvent that verifies but names a body type without a body: the
-// fold dereferenced the missing body (apply.cc, Folder::Fold).
-bool BodyTypeWithoutBody(std::string_view payload) {
-  const std::string aligned(payload);
-  flatbuffers::Verifier verifier(reinterpret_cast<const std::uint8_t*>(aligned.data()), aligned.size());
-  if (!vigie::schema::VerifyDomainEventBuffer(verifier)) return false;
-  const vigie::schema::DomainEvent* event = vigie::schema::GetDomainEvent(aligned.data());
-  return event->body_type() != vigie::schema::EventBody::NONE && event->body() == nullptr;
-}
 constexpr std::int64_t kYear2013Ns = 1356998400LL * 1'000'000'000;
 constexpr std::int64_t kYear2014Ns = 1388534400LL * 1'000'000'000;
 
@@ -106,7 +89,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     input.remove_prefix(2);
     const std::string_view payload = input.substr(0, length);
     input.remove_prefix(payload.size());
-    if (SkipKnownBugs() && BodyTypeWithoutBody(payload)) continue;
     EventMeta meta;
     meta.position = state.size;
     meta.occurred_at_ns = kNowNs + static_cast<std::int64_t>(n);

@@ -30,17 +30,7 @@ using vigie::eventstore::StoredEvent;
 using vigie::eventstore::ToStoredEvent;
 using vigie::eventstore::VerifyRecord;
 
-// VIGIE_FUZZ_SKIP_KNOWN_BUGS=1 keeps records shorter than a FlatBuffer
-// header (8 bytes) away from VerifyRecord, so that a long run can go past
-// the known out-of-bounds read on them (corpus/fuzz_record/regression-*)
-// until it is fixed. CI never sets it.
-bool SkipShortRecords() {
-  static const bool skip = std::getenv("VIGIE_FUZZ_SKIP_KNOWN_BUGS") != nullptr;
-  return skip;
-}
-
 void DecodeStoredBytes(std::string_view bytes) {
-  if (bytes.size() < 8 && SkipShortRecords()) return;
   auto record = VerifyRecord(bytes);
   if (!record) {
     FUZZ_CHECK(record.error().code() == vigie::StatusCode::kDataLoss, record.error().ToString());
