@@ -16,7 +16,7 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config
   librocksdb-dev liblz4-dev libflatbuffers-dev flatbuffers-compiler
   libboost1.81-dev libboost-json1.81-dev
-  libspdlog-dev libgtest-dev libssl-dev libcli11-dev
+  libspdlog-dev libgtest-dev libssl-dev libcli11-dev libjemalloc-dev
 )
 BUILD_DIR=${VIGIE_BUILD_DIR:-build}
 DATA_DIR=${VIGIE_DATA:-./vigie-data}
