@@ -7,7 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <latch>
 #include <optional>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -231,6 +233,50 @@ TEST(FactIndexTest, OldEntitiesWithRecentFactsAreCounted) {
   EXPECT_EQ(year.information_analysed, 2);
   EXPECT_EQ(year.decisions_recorded, 1);
   EXPECT_TRUE(year.median_days_to_first_decision.has_value());
+}
+
+// Readers share the index under StateAt's shared lock; the first to need
+// the items' earliest analyses after an analysis was recorded again
+// rebuilds them (under the index's own mutex) while others may be counting
+// or sorting the qualitative balance. Run under TSan (CI's TSan set).
+TEST(FactIndexTest, ReadersRebuildTheEarliestAnalysesConcurrently) {
+  testing::SyntheticOptions options;
+  options.seed = 7;
+  options.chaos = true;  // analyses recorded again: the earliest analyses go stale
+  options.events = 20000;
+  options.span_ns = 3LL * 365 * 86'400'000'000'000;
+  std::vector<Logged> log;
+  testing::GenerateHistory(options, [&](const EventMeta& meta, const std::string&, const std::string& payload) {
+    log.push_back({meta, payload});
+  });
+  // Two indexes of the same log: one asked from a single thread first, for
+  // the expected answers, the other left stale for the readers.
+  FactIndex shared, reference;
+  State state, reference_state;
+  for (const Logged& e : log) {
+    (void)ApplyPayload(state, e.meta, e.payload, &shared);
+    (void)ApplyPayload(reference_state, e.meta, e.payload, &reference);
+  }
+  const std::uint64_t n = log.size();
+  const auto periods = *SplitPeriods(ParisYear(2010).start_ns, ParisYear(2012).end_ns, Granularity::kMonth);
+  const std::string expected = DerivedText(reference.ComputeDerived(n, periods, std::nullopt));
+  const std::string expected_body = json::serialize(*EvaluationBody(reference_state, 2011, "cp", &reference));
+
+  std::vector<std::string> derived(4), bodies(4);
+  std::latch start(static_cast<std::ptrdiff_t>(derived.size()));  // all ask at once
+  std::vector<std::thread> readers;
+  for (std::size_t k = 0; k < derived.size(); ++k) {
+    readers.emplace_back([&, k] {
+      start.arrive_and_wait();
+      derived[k] = DerivedText(shared.ComputeDerived(n, periods, std::nullopt));
+      bodies[k] = json::serialize(*EvaluationBody(state, 2011, "cp", &shared));
+    });
+  }
+  for (std::thread& t : readers) t.join();
+  for (std::size_t k = 0; k < derived.size(); ++k) {
+    EXPECT_EQ(derived[k], expected) << "reader " << k;
+    EXPECT_EQ(bodies[k], expected_body) << "reader " << k;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Histories, FactIndexSyntheticTest, ::testing::Values(false, true),
