@@ -53,7 +53,10 @@ Result<const schema::Record*> VerifyRecord(std::string_view bytes) {
 }
 
 std::string_view AlignedRecordBuffer::Hold(std::string_view bytes) {
-  if (reinterpret_cast<std::uintptr_t>(bytes.data()) % alignof(std::uint64_t) == 0) return bytes;
+  if (bytes.empty() ||
+      reinterpret_cast<std::uintptr_t>(bytes.data()) % alignof(std::uint64_t) == 0) {
+    return bytes;
+  }
   if (bytes.size() > capacity_bytes_) {
     const std::size_t words = (bytes.size() + 7) / 8 * 2;  // room to grow
     words_ = std::make_unique_for_overwrite<std::uint64_t[]>(words);

@@ -562,9 +562,11 @@ namespace {
 
 Status ApplyPayloadTo(State& state, const EventMeta& meta, std::string_view payload, FactIndex* facts) {
   // A payload nested in a record is byte-aligned only; FlatBuffers reads
-  // scalars in place, so a misaligned one is copied first.
+  // scalars in place, so a misaligned one is copied first. An empty one is
+  // left as is: there is nothing to copy and the verifier refuses it.
   thread_local std::vector<std::uint64_t> aligned;
-  if (reinterpret_cast<std::uintptr_t>(payload.data()) % alignof(std::uint64_t) != 0) {
+  if (!payload.empty() &&
+      reinterpret_cast<std::uintptr_t>(payload.data()) % alignof(std::uint64_t) != 0) {
     aligned.resize((payload.size() + sizeof(std::uint64_t) - 1) / sizeof(std::uint64_t));
     std::memcpy(aligned.data(), payload.data(), payload.size());
     payload = std::string_view(reinterpret_cast<const char*>(aligned.data()), payload.size());
