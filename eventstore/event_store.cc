@@ -63,11 +63,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Mixes all 16 bytes: an id's first half alone can be shared by many ids
+// (time-ordered UUIDs, a client's own numbering), and ids that hash alike
+// make a batch's duplicate check quadratic.
 struct EventIdHash {
   std::size_t operator()(const EventId& id) const {
-    std::size_t h;
-    std::memcpy(&h, id.data(), sizeof h);
-    return h;
+    std::uint64_t lo, hi;
+    std::memcpy(&lo, id.data(), sizeof lo);
+    std::memcpy(&hi, id.data() + sizeof lo, sizeof hi);
+    std::uint64_t h = lo ^ (hi * 0x9e3779b97f4a7c15ULL);
+    h ^= h >> 32;
+    h *= 0xd6e8feb86659fd93ULL;
+    h ^= h >> 32;
+    return static_cast<std::size_t>(h);
   }
 };
 
