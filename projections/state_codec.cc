@@ -3,12 +3,17 @@
 #include <lz4.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <bit>
+#include <exception>
 #include <cstring>
 #include <limits>
 #include <map>
 #include <optional>
+#include <numeric>
 #include <set>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -18,7 +23,7 @@
 namespace vigie::projections {
 namespace {
 
-constexpr std::string_view kMagic = "VSS2";
+constexpr std::string_view kMagic = "VSS3";
 // LZ4 never expands less than a byte into more than 255: a header claiming
 // more is corrupt (and must not make a decode allocate it).
 constexpr std::uint64_t kLz4RatioMax = 255;
@@ -301,36 +306,135 @@ class Reader {
   std::string buffer_;              // the current chunk, decompressed
 };
 
+// Each field of State is a section of its own, encoded and decoded apart,
+// so that two threads share the work of a large state.
+constexpr std::size_t kSections = boost::pfr::tuple_size_v<State>;
+// Below this (estimated heap bytes, or compressed bytes), one thread does it
+// all: a thread costs more than it saves on a small state.
+constexpr std::size_t kParallelFromBytes = 4 << 20;
+
+bool UseTwo(CodecThreads threads, std::size_t cost, std::size_t threshold) {
+  return threads == CodecThreads::kTwo || (threads == CodecThreads::kAuto && cost >= threshold);
+}
+
+// Calls `f(field)` with State field number `i`.
+template <typename S, typename F>
+void WithField(S& state, std::size_t i, F&& f) {
+  boost::pfr::for_each_field(state, [&](auto& field, std::size_t index) {
+    if (index == i) f(field);
+  });
+}
+
+// Runs `job(i)` for i in `order`, on this thread and, when `parallel`, on a
+// second one, each taking the next index. An exception from either is
+// rethrown here once both are done.
+template <typename Job>
+void RunSections(const std::array<std::size_t, kSections>& order, bool parallel, Job&& job) {
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr failures[2];
+  auto worker = [&](int w) {
+    try {
+      for (std::size_t k; (k = next.fetch_add(1)) < kSections;) job(order[k]);
+    } catch (...) {
+      failures[w] = std::current_exception();
+      next.store(kSections);
+    }
+  };
+  if (parallel) {
+    std::thread helper(worker, 1);
+    worker(0);
+    helper.join();
+  } else {
+    worker(0);
+  }
+  for (const std::exception_ptr& e : failures) {
+    if (e) std::rethrow_exception(e);
+  }
+}
+
+// Section indexes, the costliest first, so that the two threads end close.
+std::array<std::size_t, kSections> LargestFirst(const std::array<std::size_t, kSections>& cost) {
+  std::array<std::size_t, kSections> order;
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&cost](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
+  return order;
+}
+
 }  // namespace
 
-std::string EncodeState(const FoldedState& folded) {
+std::string EncodeState(const FoldedState& folded, CodecThreads threads) {
+  std::array<std::size_t, kSections> cost{};
+  boost::pfr::for_each_field(folded.state, [&cost](const auto& field, std::size_t i) {
+    cost[i] = Measurer::Heap(field);
+  });
+  const bool parallel = UseTwo(threads, std::accumulate(cost.begin(), cost.end(), std::size_t{0}),
+                               kParallelFromBytes);
+  std::array<std::string, kSections> sections;
+  RunSections(LargestFirst(cost), parallel, [&](std::size_t i) {
+    Writer writer(sections[i]);
+    WithField(folded.state, i, [&writer](const auto& field) { writer.Put(field); });
+    writer.Flush();
+  });
+
   std::string out(kMagic);
-  Writer writer(out);
-  writer.Put(folded.last_recorded_at_ns);
-  writer.Put(folded.state);
-  writer.Flush();
-  out.shrink_to_fit();
+  Writer::VarintTo(out, static_cast<std::uint64_t>(folded.last_recorded_at_ns));
+  Writer::VarintTo(out, kSections);
+  std::size_t total = out.size();
+  for (const std::string& section : sections) {
+    Writer::VarintTo(out, section.size());
+    total += section.size();
+  }
+  out.reserve(total + out.size());
+  for (const std::string& section : sections) out += section;
   return out;
 }
 
-Result<FoldedState> DecodeState(std::string_view bytes) {
+Result<FoldedState> DecodeState(std::string_view bytes, CodecThreads threads) {
   if (!bytes.starts_with(kMagic)) return Fail(DataLoss("not an encoded state"));
-  std::vector<Chunk> chunks;
-  Reader headers(bytes.substr(kMagic.size()));
-  while (!headers.done()) {
-    const std::uint64_t raw = headers.Varint();
-    const std::uint64_t compressed = headers.Varint();
-    if (!headers.ok() || compressed > headers.rest().size() || raw > kLz4RatioMax * compressed + 16) {
-      return Fail(DataLoss("an encoded state with a bad chunk header"));
+  Reader header(bytes.substr(kMagic.size()));
+  const std::uint64_t last_recorded = header.Varint();
+  const std::uint64_t count = header.Varint();
+  if (!header.ok() || count != kSections) return Fail(DataLoss("an encoded state with a bad header"));
+  std::array<std::uint64_t, kSections> sizes{};
+  for (std::uint64_t& size : sizes) size = header.Varint();
+  if (!header.ok()) return Fail(DataLoss("an encoded state with a bad header"));
+
+  // Each section's chunks, checked before anything is decoded.
+  std::array<std::vector<Chunk>, kSections> chunks;
+  std::array<std::size_t, kSections> cost{};
+  std::string_view rest = header.rest();
+  for (std::size_t i = 0; i < kSections; ++i) {
+    if (sizes[i] > rest.size()) return Fail(DataLoss("an encoded state is truncated"));
+    Reader section(rest.substr(0, sizes[i]));
+    rest.remove_prefix(sizes[i]);
+    cost[i] = sizes[i];
+    while (!section.done()) {
+      const std::uint64_t raw = section.Varint();
+      const std::uint64_t compressed = section.Varint();
+      if (!section.ok() || compressed > section.rest().size() || raw > kLz4RatioMax * compressed + 16) {
+        return Fail(DataLoss("an encoded state with a bad chunk header"));
+      }
+      chunks[i].push_back({static_cast<std::size_t>(raw), section.rest().substr(0, compressed)});
+      section.Skip(compressed);
     }
-    chunks.push_back({static_cast<std::size_t>(raw), headers.rest().substr(0, compressed)});
-    headers.Skip(compressed);
   }
+  if (!rest.empty()) return Fail(DataLoss("an encoded state has bytes after its sections"));
+
   FoldedState folded;
-  Reader reader(std::move(chunks));
-  reader.Get(folded.last_recorded_at_ns);
-  reader.Get(folded.state);
-  if (!reader.ok() || !reader.done()) return Fail(DataLoss("an encoded state is truncated or malformed"));
+  folded.last_recorded_at_ns = static_cast<std::int64_t>(last_recorded);
+  std::array<bool, kSections> ok{};
+  // Compressed bytes: about a tenth of the heap bytes they decode into.
+  const bool parallel = UseTwo(threads, std::accumulate(cost.begin(), cost.end(), std::size_t{0}),
+                               kParallelFromBytes / 10);
+  RunSections(LargestFirst(cost), parallel, [&](std::size_t i) {
+    Reader reader(std::move(chunks[i]));
+    WithField(folded.state, i, [&reader](auto& field) { reader.Get(field); });
+    ok[i] = reader.ok() && reader.done();
+  });
+  if (!std::ranges::all_of(ok, [](bool b) { return b; })) {
+    return Fail(DataLoss("an encoded state is truncated or malformed"));
+  }
   return folded;
 }
 

@@ -5,13 +5,16 @@
 // Grammar (every State type is a plain aggregate, walked field by field in
 // declaration order with Boost.PFR, so a field added to state.h is encoded
 // without touching this file):
-//   snapshot  := magic:"VSS2" chunk*
+//   snapshot  := magic:"VSS3" last_recorded_at:varint count:varint
+//                section-size:varint{count} section{count}
+//   section   := chunk*   (one per field of State, in declaration order)
 //   chunk     := raw-size:varint compressed-size:varint lz4-block
-//   the chunks' raw bytes, end to end, are
-//                value(last_recorded_at) value(state)
+//   a section's chunks' raw bytes, end to end, are the value of its field
 //   (a chunk ends after about 256 KiB of raw bytes, between two items of a
 //   collection, so neither an encode nor a decode ever holds the whole raw
 //   encoding: no integer or string spans two chunks)
+// The sections are independent: a large state is encoded and decoded by
+// two threads, each taking the next section, the largest first.
 //   value     := integer   -> varint (LEB128; signed ones zig-zag encoded)
 //              | bool      -> one byte, 0 or 1
 //              | double    -> 8 bytes, little-endian IEEE 754
@@ -34,10 +37,14 @@
 
 namespace vigie::projections {
 
+// How many threads share an encode or a decode: kAuto takes two for a
+// large state (a few MiB), one otherwise. The bytes never depend on it.
+enum class CodecThreads { kAuto, kOne, kTwo };
+
 // The encoded, compressed bytes of `folded`.
-std::string EncodeState(const FoldedState& folded);
+std::string EncodeState(const FoldedState& folded, CodecThreads threads = CodecThreads::kAuto);
 // Decodes what EncodeState wrote; kDataLoss for anything else.
-Result<FoldedState> DecodeState(std::string_view bytes);
+Result<FoldedState> DecodeState(std::string_view bytes, CodecThreads threads = CodecThreads::kAuto);
 
 // About how many bytes `folded` takes in memory (its own size, the strings'
 // and vectors' buffers, the tree nodes, with allocator overhead), for the

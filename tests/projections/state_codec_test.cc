@@ -27,6 +27,19 @@ void ExpectRoundTrip(const FoldedState& folded) {
   EXPECT_EQ(EncodeState(*decoded), bytes);
 }
 
+// A synthetic history of `events` events folded into a state.
+FoldedState FoldSynthetic(std::uint64_t events, bool chaos) {
+  testing::SyntheticOptions options;
+  options.events = events;
+  options.chaos = chaos;
+  FoldedState folded;
+  testing::GenerateHistory(options, [&](const EventMeta& meta, const std::string&, const std::string& payload) {
+    (void)ApplyPayload(folded.state, meta, payload);
+    folded.last_recorded_at_ns = meta.recorded_at_ns;
+  });
+  return folded;
+}
+
 TEST(StateCodecTest, ZspScenarioAtEverySize) {
   const testing::ZspScenario scenario = testing::BuildZspScenario();
   for (std::uint64_t n = 0; n <= scenario.size_all; ++n) {
@@ -39,15 +52,8 @@ TEST(StateCodecTest, ZspScenarioAtEverySize) {
 
 TEST(StateCodecTest, SyntheticHistories) {
   for (bool chaos : {false, true}) {
-    testing::SyntheticOptions options;
     // Enough events for an encoding of many chunks (state_codec.h).
-    options.events = 20000;
-    options.chaos = chaos;
-    FoldedState folded;
-    testing::GenerateHistory(options, [&](const EventMeta& meta, const std::string&, const std::string& payload) {
-      (void)ApplyPayload(folded.state, meta, payload);
-      folded.last_recorded_at_ns = meta.recorded_at_ns;
-    });
+    const FoldedState folded = FoldSynthetic(20000, chaos);
     ASSERT_EQ(folded.state.size, 20000u);
     ExpectRoundTrip(folded);
   }
@@ -60,12 +66,7 @@ TEST(StateCodecTest, ApproximateBytesIsNearWhatTheStateAllocates) {
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
   GTEST_SKIP() << "the sanitizer's allocator does not keep glibc's accounting";
 #else
-  testing::SyntheticOptions options;
-  options.events = 20000;
-  FoldedState folded;
-  testing::GenerateHistory(options, [&](const EventMeta& meta, const std::string&, const std::string& payload) {
-    (void)ApplyPayload(folded.state, meta, payload);
-  });
+  const FoldedState folded = FoldSynthetic(20000, false);
   const std::size_t before = mallinfo2().uordblks;
   auto copy = std::make_unique<FoldedState>(folded);
   const std::size_t allocated = mallinfo2().uordblks - before;
@@ -77,6 +78,28 @@ TEST(StateCodecTest, ApproximateBytesIsNearWhatTheStateAllocates) {
   FoldedState empty;
   EXPECT_LT(ApproximateBytes(empty), estimate / 100);
 #endif
+}
+
+// Two threads, each taking the next section, write the same bytes as one
+// and read them back the same (in the TSan set: "Concurren").
+TEST(StateCodecTest, TwoThreadsEncodeAndDecodeConcurrently) {
+  // 20 000 events: a state of several MiB, which kAuto would also split.
+  const FoldedState folded = FoldSynthetic(20000, true);
+  const std::string one = EncodeState(folded, CodecThreads::kOne);
+  const std::string two = EncodeState(folded, CodecThreads::kTwo);
+  ASSERT_EQ(one, two);
+  for (CodecThreads threads : {CodecThreads::kOne, CodecThreads::kTwo}) {
+    Result<FoldedState> decoded = DecodeState(two, threads);
+    ASSERT_TRUE(decoded.has_value()) << decoded.error().ToString();
+    EXPECT_EQ(decoded->state.size, folded.state.size);
+    EXPECT_EQ(EncodeState(*decoded, CodecThreads::kOne), one);
+  }
+  // A corrupt section is refused by two threads as by one.
+  std::string flipped = two;
+  flipped[flipped.size() - 10] ^= 0x5a;
+  EXPECT_EQ(DecodeState(flipped, CodecThreads::kOne).has_value(),
+            DecodeState(flipped, CodecThreads::kTwo).has_value());
+  EXPECT_FALSE(DecodeState(two.substr(0, two.size() - 1), CodecThreads::kTwo).has_value());
 }
 
 TEST(StateCodecTest, DifferentStatesEncodeDifferently) {
@@ -93,6 +116,7 @@ TEST(StateCodecTest, RefusesWhatItDidNotWrite) {
   const std::string bytes = EncodeState(folded);
   EXPECT_FALSE(DecodeState("").has_value());
   EXPECT_FALSE(DecodeState("VSS1").has_value());
+  EXPECT_FALSE(DecodeState("VSS2" + bytes.substr(4)).has_value());
   EXPECT_FALSE(DecodeState("XSS1" + bytes.substr(4)).has_value());
   for (std::size_t cut : {bytes.size() - 1, bytes.size() / 2, std::size_t{5}}) {
     EXPECT_FALSE(DecodeState(bytes.substr(0, cut)).has_value()) << "cut at " << cut;
