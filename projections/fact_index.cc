@@ -5,7 +5,6 @@
 #include <limits>
 #include <memory>
 #include <mutex>
-#include <set>
 #include <tuple>
 
 #include "projections/period_index.h"
@@ -346,8 +345,8 @@ struct FactIndex::Replayed {
   mutable std::vector<std::int64_t> first_analysis;
   mutable bool first_analysis_stale = false;
 
-  std::int64_t FirstAnalysis(std::uint32_t info) const {
-    return info < first_analysis.size() ? first_analysis[info] : kNever;
+  std::int64_t FirstAnalysis(std::uint32_t item) const {
+    return item < first_analysis.size() ? first_analysis[item] : kNever;
   }
 };
 
@@ -653,6 +652,7 @@ std::vector<std::vector<DerivedIndicators>> FactIndex::ComputeDerived(
         outside(first_decision[id])) {
       continue;
     }
+    std::optional<std::int64_t> earliest;  // first_item(id), once for every split
     for (Split& x : splits) {
       if (std::size_t p = x.index.Find(s.opened); p != x.none) ++x.out[p].situations_opened;
       std::size_t active_until = x.index.size();
@@ -664,8 +664,8 @@ std::vector<std::vector<DerivedIndicators>> FactIndex::ComputeDerived(
       if (first_decision[id] == kNever) continue;
       const std::size_t p = x.index.Find(first_decision[id]);
       if (p == x.none) continue;
-      const std::int64_t earliest = first_item(id);
-      const std::int64_t from = earliest == kNever ? s.opened : earliest;
+      if (!earliest) earliest = first_item(id);
+      const std::int64_t from = *earliest == kNever ? s.opened : *earliest;
       x.days[p].push_back(static_cast<double>(first_decision[id] - from) / kNsPerDay);
     }
   }
