@@ -109,6 +109,13 @@ class Ledger {
 
   // kUnauthenticated for an unknown or revoked token.
   virtual Result<Caller> Authenticate(std::string_view bearer_token) const = 0;
+  // Authenticate on a thread that must not wait (an I/O thread): nullopt
+  // when the answer would wait for a lock held by a slower operation; the
+  // caller then calls Authenticate from a thread that may wait.
+  virtual std::optional<Result<Caller>> TryAuthenticate(std::string_view bearer_token) const {
+    (void)bearer_token;
+    return std::nullopt;
+  }
 
   // `command` is SPEC §9's name (e.g. "share-information"); `body` the
   // client's JSON. kInvalidArgument names the bad field; kFailedPrecondition
@@ -126,6 +133,16 @@ class Ledger {
   virtual void ExecuteAsync(const Caller& caller, std::string_view command, const boost::json::value& body,
                             CommandDone done) {
     done(Execute(caller, command, body));
+  }
+  // ExecuteAsync on a thread that must not wait (an I/O thread): false
+  // when anything on the way could (any of the waits above, or the write
+  // model busy with another command); then nothing was recorded, `done`
+  // was not called nor moved from, and the caller calls ExecuteAsync from
+  // a thread that may wait. true: `done` runs as ExecuteAsync's would.
+  virtual bool TryExecuteAsync(const Caller& caller, std::string_view command, const boost::json::value& body,
+                               CommandDone& done) {
+    (void)caller, (void)command, (void)body, (void)done;
+    return false;
   }
   // Names of every command Execute knows, for the router and OpenAPI.
   static const std::vector<std::string>& CommandNames();

@@ -2,9 +2,11 @@
 // (the write path). Queries are in ledger_queries.cc.
 #include "projections/ledger_impl.h"
 
+#include <algorithm>
 #include <future>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -39,6 +41,28 @@ bool CertainlyNotStored(const Status& status) {
     default:
       return false;
   }
+}
+
+}  // namespace
+
+namespace {
+
+// Locks `lock`'s mutex; on a thread that must not wait (!may_wait), only
+// if it is free or freed within a few tries: write_mu_ is held for
+// microseconds by a decision or a completion's bookkeeping, for long only
+// by a write-model rebuild, a key write or a replay's wait, which a bounded
+// number of tries never waits out.
+bool LockUnlessSlow(std::unique_lock<std::mutex>& lock, bool may_wait) {
+  if (may_wait) {
+    lock.lock();
+    return true;
+  }
+  constexpr int kTries = 64;
+  for (int i = 0; i < kTries; ++i) {
+    if (lock.try_lock()) return true;
+    std::this_thread::yield();
+  }
+  return false;
 }
 
 }  // namespace
@@ -226,31 +250,56 @@ Result<CommandAnswer> LedgerImpl::Execute(const Caller& caller, std::string_view
 
 void LedgerImpl::ExecuteAsync(const Caller& caller, std::string_view name, const boost::json::value& body,
                               CommandDone done) {
-  Result<Command> command = DecodeCommand(name, body, options_.clock());
-  if (!command) return done(Fail(command.error()));
+  (void)RunCommand(caller, name, body, done, /*may_wait=*/true);
+}
 
-  std::unique_lock lock(write_mu_);
+bool LedgerImpl::TryExecuteAsync(const Caller& caller, std::string_view name, const boost::json::value& body,
+                                 CommandDone& done) {
+  return RunCommand(caller, name, body, done, /*may_wait=*/false);
+}
+
+bool LedgerImpl::RunCommand(const Caller& caller, std::string_view name, const boost::json::value& body,
+                            CommandDone& done, bool may_wait) {
+  Result<Command> command = DecodeCommand(name, body, options_.clock());
+  if (!command) {
+    done(Fail(command.error()));
+    return true;
+  }
+
+  std::unique_lock lock(write_mu_, std::defer_lock);
+  if (!LockUnlessSlow(lock, may_wait)) return false;
   if (!command->command_id.empty()) {
     if (auto pending = pending_commands_.find(command->command_id); pending != pending_commands_.end()) {
+      if (!may_wait) return false;
       // The same command, still on its way to the disk: its answer, when
       // it comes (a short wait, on this thread).
       AppendFuture first = pending->second;
       lock.unlock();
       const Result<eventstore::AppendResult>& result = first.get();
-      if (!result) return done(Fail(result.error()));
-      return done(CommandAnswer{AnswerBody(command->command_id, *result), true});
+      if (!result) {
+        done(Fail(result.error()));
+      } else {
+        done(CommandAnswer{AnswerBody(command->command_id, *result), true});
+      }
+      return true;
     }
+    // A read of the store's index (memtable, block cache, rarely a file).
+    // FindCommand waits only for a command written and not yet durable:
+    // this ledger's own are in pending_commands_ until they are.
     if (std::optional<eventstore::AppendResult> stored = store_->FindCommand(command->command_id)) {
       lock.unlock();
-      return done(CommandAnswer{AnswerBody(command->command_id, *stored), true});
+      done(CommandAnswer{AnswerBody(command->command_id, *stored), true});
+      return true;
     }
   } else {
     command->command_id = RandomUuid(random_);
   }
   if (write_model_stale_) {
+    if (!may_wait) return false;
     if (Status rebuilt = RebuildWriteModelLocked(lock); !rebuilt.ok()) {
       lock.unlock();
-      return done(Fail(std::move(rebuilt)));
+      done(Fail(std::move(rebuilt)));
+      return true;
     }
   }
 
@@ -262,7 +311,16 @@ void LedgerImpl::ExecuteAsync(const Caller& caller, std::string_view name, const
   Result<Decided> decided = Decide(write_, caller, *command, options_.retention);
   if (!decided) {
     lock.unlock();
-    return done(Fail(decided.error()));
+    done(Fail(decided.error()));
+    return true;
+  }
+  // A new subject's key is written and synced before its events
+  // (SealPersonalFields): not on a thread that must not wait.
+  if (!may_wait && std::ranges::any_of(decided->events, [](const PlannedEvent& planned) {
+        return planned.event.body.AsSituationOpened() != nullptr ||
+               planned.event.body.AsSituationNoteAdded() != nullptr;
+      })) {
+    return false;
   }
   const eventstore::Actor actor{caller.person_id, write_.people.at(caller.person_id).partner_id,
                                 decided->role};
@@ -274,6 +332,7 @@ void LedgerImpl::ExecuteAsync(const Caller& caller, std::string_view name, const
                 if (!token.empty() && !result->replayed) answer.as_object()["token"] = token;
                 done(CommandAnswer{std::move(answer), result->replayed});
               });
+  return true;
 }
 
 Result<std::string> LedgerImpl::Bootstrap(std::string_view origin) {
@@ -290,12 +349,21 @@ Result<std::string> LedgerImpl::Bootstrap(std::string_view origin) {
 }
 
 Result<Caller> LedgerImpl::Authenticate(std::string_view bearer_token) const {
+  return *AuthenticateWith(bearer_token, /*may_wait=*/true);
+}
+
+std::optional<Result<Caller>> LedgerImpl::TryAuthenticate(std::string_view bearer_token) const {
+  return AuthenticateWith(bearer_token, /*may_wait=*/false);
+}
+
+std::optional<Result<Caller>> LedgerImpl::AuthenticateWith(std::string_view bearer_token, bool may_wait) const {
   // Bounded before hashing: a token is 43 characters.
   if (bearer_token.empty() || bearer_token.size() > 256) {
     return Fail(Unauthenticated("missing or malformed bearer token"));
   }
   const std::string hash = TokenHash(bearer_token);
-  std::lock_guard lock(write_mu_);
+  std::unique_lock lock(write_mu_, std::defer_lock);
+  if (!LockUnlessSlow(lock, may_wait)) return std::nullopt;
   auto it = write_.people_by_token.find(hash);
   if (it == write_.people_by_token.end()) return Fail(Unauthenticated("unknown or revoked token"));
   auto person = write_.people.find(it->second);

@@ -45,10 +45,13 @@ class LedgerImpl final : public Ledger {
 
   Result<std::string> Bootstrap(std::string_view origin) override;
   Result<Caller> Authenticate(std::string_view bearer_token) const override;
+  std::optional<Result<Caller>> TryAuthenticate(std::string_view bearer_token) const override;
   Result<CommandAnswer> Execute(const Caller& caller, std::string_view command,
                                 const boost::json::value& body) override;
   void ExecuteAsync(const Caller& caller, std::string_view command, const boost::json::value& body,
                     CommandDone done) override;
+  bool TryExecuteAsync(const Caller& caller, std::string_view command, const boost::json::value& body,
+                       CommandDone& done) override;
 
   Result<boost::json::value> Me(const Caller& caller) const override;
   Result<boost::json::value> Events(const Caller& caller, std::uint64_t from,
@@ -90,6 +93,12 @@ class LedgerImpl final : public Ledger {
   struct Completion;
   void CommitAsync(std::unique_lock<std::mutex>& lock, Decided decided, const Submission& submission,
                    AppendDone done);
+  // ExecuteAsync (may_wait) or TryExecuteAsync (!may_wait): false only
+  // when !may_wait and a step would wait, before anything was recorded.
+  bool RunCommand(const Caller& caller, std::string_view name, const boost::json::value& body,
+                  CommandDone& done, bool may_wait);
+  // Authenticate (may_wait) or TryAuthenticate (!may_wait).
+  std::optional<Result<Caller>> AuthenticateWith(std::string_view bearer_token, bool may_wait) const;
   // Waits for in-flight appends, then refolds write_ from the log. Lock held.
   Status RebuildWriteModelLocked(std::unique_lock<std::mutex>& lock);
   static boost::json::value AnswerBody(const std::string& command_id,

@@ -59,6 +59,21 @@ void HandleSafelyAsync(const Router& router, const Request& request, std::functi
   }
 }
 
+// Router::TryHandleAsync, exceptions answered as in HandleSafelyAsync.
+// false: not handled (nothing answered nor recorded), `deliver` not called.
+bool TryHandleSafelyAsync(const Router& router, const Request& request, std::function<void(Response)> deliver) {
+  auto delivered = std::make_shared<std::atomic<bool>>(false);
+  auto once = [delivered, deliver](Response response) {
+    if (!delivered->exchange(true)) deliver(std::move(response));
+  };
+  try {
+    return router.TryHandleAsync(request, once);
+  } catch (const std::exception& e) {
+    once(ProblemFromStatus(Internal(std::string("exception while handling: ") + e.what())));
+    return true;
+  }
+}
+
 }  // namespace
 
 HttpSession::HttpSession(net::ip::tcp::socket&& socket, ConnectionTicket ticket,
@@ -185,15 +200,25 @@ void HttpSession::Dispatch() {
   auto self = shared_from_this();
   const std::uint64_t generation = generation_;
   bool accepted = false;
-  if (route->kind == RouteKind::kBlocking) {
+  // The answer, now or later, from any thread: back to this strand.
+  auto deliver = [self, generation](Response response) {
+    net::post(self->executor_, [self, generation, response = std::move(response)]() mutable {
+      self->OnHandled(generation, std::move(response));
+    });
+  };
+  bool handled_here = false;
+  if (route->kind == RouteKind::kCommand && context_.options.commands_on_io_threads) {
+    // Decided and handed to the store here, unless a step would wait.
+    handled_here = TryHandleSafelyAsync(context_.router, request, deliver);
+    context_.metrics.CommandTriedOnIoThread(handled_here);
+  }
+  if (handled_here) {
+    accepted = true;
+  } else if (route->kind == RouteKind::kBlocking || route->kind == RouteKind::kCommand) {
     // The worker is free again as soon as the handler returns: a command
     // is answered from the store's thread once durable, not waited for.
-    accepted = PostWork(context_, [self, generation, request = std::move(request)] {
-      HandleSafelyAsync(self->context_.router, request, [self, generation](Response response) {
-        net::post(self->executor_, [self, generation, response = std::move(response)]() mutable {
-          self->OnHandled(generation, std::move(response));
-        });
-      });
+    accepted = PostWork(context_, [self, request = std::move(request), deliver]() mutable {
+      HandleSafelyAsync(self->context_.router, request, std::move(deliver));
     });
   } else {
     accepted = PostWork(context_, [self, generation, request = std::move(request)] {

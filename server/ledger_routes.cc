@@ -43,35 +43,52 @@ constexpr int kEvaluationYearMax = 2200;
 // The request is read here, on the calling thread; the answer comes when
 // the ledger has one (for a new command, once it is durable, from the
 // store's thread). Counted in commands_in_flight_ until then.
-void Router::PostCommand(Call& call, Responder done) const {
+bool Router::PostCommand(Call& call, Responder done, bool may_wait) const {
   auto name = PercentDecode(call.params.at(0), false);
   const auto& known = projections::Ledger::CommandNames();
   if (!name || std::find(known.begin(), known.end(), *name) == known.end()) {
-    return done(Problem(404, "no such command; see /v1/openapi.json for the list"));
+    done(Problem(404, "no such command; see /v1/openapi.json for the list"));
+    return true;
   }
   auto content_types = call.request.HeaderValues("Content-Type");
   if (content_types.size() != 1 || !IsJsonMediaType(content_types.front())) {
-    return done(Problem(415, "a command body is sent as Content-Type: application/json"));
+    done(Problem(415, "a command body is sent as Content-Type: application/json"));
+    return true;
   }
-  if (auto query = QueryParams::Parse(call.query, {}); !query) return done(std::move(query.error()));
+  if (auto query = QueryParams::Parse(call.query, {}); !query) {
+    done(std::move(query.error()));
+    return true;
+  }
   auto body = ParseJsonObject(call.request.body, options_.json);
-  if (!body) return done(std::move(body.error()));
+  if (!body) {
+    done(std::move(body.error()));
+    return true;
+  }
 
   {
     std::lock_guard lock(commands_mu_);
     ++commands_in_flight_;
   }
-  ledger_.ExecuteAsync(call.caller, *name, *body,
-                       [this, name = *name, done = std::move(done)](Result<projections::CommandAnswer> answer) mutable {
-                         struct Answered {
-                           const Router* router;
-                           ~Answered() {
-                             std::lock_guard lock(router->commands_mu_);
-                             if (--router->commands_in_flight_ == 0) router->commands_done_.notify_all();
-                           }
-                         } answered{this};
-                         done(CommandResponse(name, answer));
-                       });
+  projections::Ledger::CommandDone answered =
+      [this, name = *name, done = std::move(done)](Result<projections::CommandAnswer> answer) mutable {
+        struct CountedOut {
+          const Router* router;
+          ~CountedOut() { router->CommandAnswered(); }
+        } counted_out{this};
+        done(CommandResponse(name, answer));
+      };
+  if (may_wait) {
+    ledger_.ExecuteAsync(call.caller, *name, *body, std::move(answered));
+    return true;
+  }
+  if (ledger_.TryExecuteAsync(call.caller, *name, *body, answered)) return true;
+  CommandAnswered();  // never started
+  return false;
+}
+
+void Router::CommandAnswered() const {
+  std::lock_guard lock(commands_mu_);
+  if (--commands_in_flight_ == 0) commands_done_.notify_all();
 }
 
 Response Router::CommandResponse(const std::string& name, const Result<projections::CommandAnswer>& answer) const {

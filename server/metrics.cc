@@ -161,6 +161,10 @@ std::string Metrics::Render(std::uint64_t log_size, const eventstore::StoreStats
   Sample(out, "vigie_http_work_queue_depth", "", work_queue_depth_.load());
   Family(out, "vigie_http_workers_busy", "gauge", "Worker threads handling a request.");
   Sample(out, "vigie_http_workers_busy", "", workers_busy_.load());
+  Family(out, "vigie_http_commands_on_io_threads_total", "counter",
+         "Commands tried on their I/O thread: handled there, or handed to a worker because a step would wait.");
+  Sample(out, "vigie_http_commands_on_io_threads_total", "outcome=\"handled\"", io_commands_handled_.load());
+  Sample(out, "vigie_http_commands_on_io_threads_total", "outcome=\"to_worker\"", io_commands_to_worker_.load());
   Family(out, "vigie_subscribers", "gauge", "Open server-sent event subscriptions.");
   Sample(out, "vigie_subscribers", "", subscribers_.load());
   Family(out, "vigie_subscribers_dropped_total", "counter",

@@ -14,6 +14,8 @@
 //   http_connections_accepted_total / _rejected_total       counter
 //   http_read_timeouts_total, http_handling_timeouts_total  counter
 //   http_work_queue_depth, http_workers_busy                gauge
+//   http_commands_on_io_threads_total{outcome}              counter
+//     (outcome: "handled" there, or "to_worker" when a step would wait)
 //   commands_total{command,result}, appended_events_total   counter
 //   subscribers, subscribers_dropped_total                  gauge, counter
 //   log_size                                                gauge (store->Size())
@@ -61,6 +63,8 @@ class Metrics {
   void HandlingTimedOut() { ++handling_timeouts_; }
   void WorkQueued(std::int64_t delta) { work_queue_depth_ += delta; }
   void WorkersBusy(std::int64_t delta) { workers_busy_ += delta; }
+  // A command tried on its I/O thread: handled there, or handed to a worker.
+  void CommandTriedOnIoThread(bool handled) { ++(handled ? io_commands_handled_ : io_commands_to_worker_); }
   void SubscriberAdded() { ++subscribers_; }
   void SubscriberRemoved() { --subscribers_; }
   void SubscriberDropped() { ++subscribers_dropped_; }
@@ -91,6 +95,8 @@ class Metrics {
   std::atomic<std::uint64_t> handling_timeouts_{0};
   std::atomic<std::int64_t> work_queue_depth_{0};
   std::atomic<std::int64_t> workers_busy_{0};
+  std::atomic<std::uint64_t> io_commands_handled_{0};
+  std::atomic<std::uint64_t> io_commands_to_worker_{0};
   std::atomic<std::int64_t> subscribers_{0};
   std::atomic<std::uint64_t> subscribers_dropped_{0};
 };

@@ -132,7 +132,7 @@ std::span<const Router::Route> Router::Table() {
       {{"GET", "/healthz", Kind::kInline, false}, &Router::GetHealth},
       {{"GET", "/metrics", Kind::kInline, false}, &Router::GetMetrics},
       {{"GET", "/v1/openapi.json", Kind::kInline, false}, &Router::GetOpenApi},
-      {{"POST", "/v1/commands/{command}", Kind::kBlocking, true}, nullptr, false, &Router::PostCommand},
+      {{"POST", "/v1/commands/{command}", Kind::kCommand, true}, nullptr, false, &Router::PostCommand},
       {{"GET", "/v1/me", Kind::kBlocking, true}, &Router::GetMe},
       {{"GET", "/v1/events", Kind::kBlocking, true}, &Router::GetEvents},
       {{"GET", "/v1/streams/{stream}", Kind::kBlocking, true}, &Router::GetStream},
@@ -185,13 +185,25 @@ Response Router::Handle(const Request& request) const {
   return Await<Response>([&](auto answer) { HandleAsync(request, std::move(answer)); });
 }
 
-void Router::HandleAsync(const Request& request, Responder done) const {
-  Dispatch(request, [done = std::move(done)](Response response) mutable {
+namespace {
+
+Router::Responder WithStoreHeaders(Router::Responder done) {
+  return [done = std::move(done)](Response response) mutable {
     // Answers may carry tokens or personal data: never cached by anything.
     response.SetHeader("Cache-Control", "no-store");
     response.SetHeader("X-Content-Type-Options", "nosniff");
     done(std::move(response));
-  });
+  };
+}
+
+}  // namespace
+
+void Router::HandleAsync(const Request& request, Responder done) const {
+  (void)Dispatch(request, WithStoreHeaders(std::move(done)), /*may_wait=*/true);
+}
+
+bool Router::TryHandleAsync(const Request& request, Responder done) const {
+  return Dispatch(request, WithStoreHeaders(std::move(done)), /*may_wait=*/false);
 }
 
 Router::~Router() { WaitForCommands(); }
@@ -201,9 +213,12 @@ void Router::WaitForCommands() const {
   commands_done_.wait(lock, [&] { return commands_in_flight_ == 0; });
 }
 
-void Router::Dispatch(const Request& request, Responder done) const {
+bool Router::Dispatch(const Request& request, Responder done, bool may_wait) const {
   auto segments = Segments(PathOf(request.target));
-  if (!segments) return done(Problem(404, "no such resource"));
+  if (!segments) {
+    done(Problem(404, "no such resource"));
+    return true;
+  }
 
   std::string allow;
   for (const Route& route : Table()) {
@@ -215,6 +230,9 @@ void Router::Dispatch(const Request& request, Responder done) const {
       }
       continue;
     }
+    // Only a route whose handler knows how not to wait (a command) is
+    // tried on a thread that must not.
+    if (!may_wait && route.async_handler == nullptr) return false;
 
     // Every answer of the route, now or later: named by its route, and a
     // refusal noted with the caller's person id.
@@ -227,21 +245,29 @@ void Router::Dispatch(const Request& request, Responder done) const {
       };
     };
     if (request.body.size() > options_.json.bytes_max) {
-      return respond({})(
-          Problem(413, "the body is larger than " + std::to_string(options_.json.bytes_max) + " bytes"));
+      respond({})(Problem(413, "the body is larger than " + std::to_string(options_.json.bytes_max) + " bytes"));
+      return true;
     }
     if (route.info.method != "POST" && !request.body.empty()) {
-      return respond({})(Problem(400, "a " + std::string(route.info.method) + " request carries no body"));
+      respond({})(Problem(400, "a " + std::string(route.info.method) + " request carries no body"));
+      return true;
     }
     Call call{request, QueryOf(request.target), std::move(params), {}};
     if (route.info.needs_token) {
-      auto caller = Authenticate(request);
-      if (!caller) return respond({})(std::move(caller.error()));
-      call.caller = std::move(*caller);
+      auto caller = Authenticate(request, may_wait);
+      if (!caller) return false;
+      if (!*caller) {
+        respond({})(std::move(caller->error()));
+        return true;
+      }
+      call.caller = std::move(**caller);
     }
     const std::string person_id = call.caller.person_id;
-    if (route.async_handler) return (this->*route.async_handler)(call, respond(person_id));
-    if (!route.cacheable || !cache_.enabled()) return respond(person_id)((this->*route.handler)(call));
+    if (route.async_handler) return (this->*route.async_handler)(call, respond(person_id), may_wait);
+    if (!route.cacheable || !cache_.enabled()) {
+      respond(person_id)((this->*route.handler)(call));
+      return true;
+    }
     // Read before the answer is made: the view then reflects at least
     // this size, so the answer is right for any request at this size.
     const std::uint64_t size = store_.Size();
@@ -250,22 +276,30 @@ void Router::Dispatch(const Request& request, Responder done) const {
       Response cached;
       cached.content_type = "application/json";
       cached.body = std::move(*ticket.body);
-      return respond(person_id)(std::move(cached));
+      respond(person_id)(std::move(cached));
+      return true;
     }
     Response answer = (this->*route.handler)(call);
     const bool cacheable = answer.status == 200 && answer.headers.empty();
     cache_.Finish(ticket, cacheable ? std::optional<std::string>(answer.body) : std::nullopt);
-    return respond(person_id)(std::move(answer));
+    respond(person_id)(std::move(answer));
+    return true;
   }
   if (!allow.empty()) {
     Response response = Problem(405, "this resource answers " + allow);
     response.SetHeader("Allow", allow);
-    return done(std::move(response));
+    done(std::move(response));
+    return true;
   }
   done(Problem(404, "no such resource"));
+  return true;
 }
 
 Parsed<projections::Caller> Router::Authenticate(const Request& request) const {
+  return *Authenticate(request, /*may_wait=*/true);
+}
+
+std::optional<Parsed<projections::Caller>> Router::Authenticate(const Request& request, bool may_wait) const {
   auto values = request.HeaderValues("Authorization");
   if (values.empty()) {
     return std::unexpected(Denied(AuthenticationRequired(false, "this request needs Authorization: Bearer <token>"),
@@ -283,7 +317,10 @@ Parsed<projections::Caller> Router::Authenticate(const Request& request) const {
   if (token.size() > options_.bearer_token_bytes_max || !IsB64Token(token)) {
     return std::unexpected(Denied(AuthenticationRequired(true, "the bearer token is malformed"), "token_malformed"));
   }
-  auto caller = ledger_.Authenticate(token);
+  std::optional<Result<projections::Caller>> answer =
+      may_wait ? std::optional(ledger_.Authenticate(token)) : ledger_.TryAuthenticate(token);
+  if (!answer) return std::nullopt;
+  Result<projections::Caller>& caller = *answer;
   if (!caller) {
     if (caller.error().code() == StatusCode::kUnauthenticated) {
       return std::unexpected(Denied(AuthenticationRequired(true, "the bearer token is unknown or revoked"),

@@ -45,6 +45,8 @@ namespace vigie::server {
 enum class RouteKind {
   kInline,       // cheap, never blocks: may run on an I/O thread
   kBlocking,     // may wait on the store: run on a worker thread
+  kCommand,      // seldom waits: tried on the I/O thread (TryHandleAsync),
+                 // else run on a worker thread
   kEventStream,  // GET /v1/subscribe: a server-sent event stream
 };
 
@@ -96,6 +98,12 @@ class Router {
   // It must not block. Handle is HandleAsync waited for.
   using Responder = std::move_only_function<void(Response)>;
   void HandleAsync(const Request& request, Responder done) const;
+  // HandleAsync on a thread that must not wait (an I/O thread), for a
+  // kCommand route: false when a step would wait (Ledger::TryAuthenticate,
+  // Ledger::TryExecuteAsync); then nothing was answered nor recorded,
+  // `done` is dropped uncalled, and the caller calls HandleAsync from a
+  // thread that may wait. Saves a command the hand-off to a worker.
+  bool TryHandleAsync(const Request& request, Responder done) const;
   // Blocks until every command HandleAsync started has been answered (the
   // server's Stop, before the router and the ledger go).
   void WaitForCommands() const;
@@ -121,8 +129,11 @@ class Router {
  private:
   static std::span<const Route> Table();
 
-  void Dispatch(const Request& request, Responder done) const;
+  // HandleAsync (may_wait) or TryHandleAsync (!may_wait).
+  bool Dispatch(const Request& request, Responder done, bool may_wait) const;
   Parsed<projections::Caller> Authenticate(const Request& request) const;
+  // nullopt: !may_wait and the ledger would wait.
+  std::optional<Parsed<projections::Caller>> Authenticate(const Request& request, bool may_wait) const;
   // The problem answer when the caller may not read the audit routes.
   std::optional<Response> RequireAuditor(const Call& call) const;
   Parsed<Subscription> SubscriptionOf(Call& call) const;
@@ -131,7 +142,9 @@ class Router {
   Response GetHealth(Call& call) const;
   Response GetMetrics(Call& call) const;
   Response GetOpenApi(Call& call) const;
-  void PostCommand(Call& call, Responder done) const;
+  // false: !may_wait and the ledger would wait (nothing done).
+  bool PostCommand(Call& call, Responder done, bool may_wait) const;
+  void CommandAnswered() const;  // counts a command out of commands_in_flight_
   // A command's answer: 201 (200 replayed) with the ledger's body, or the
   // problem; counted in the metrics.
   Response CommandResponse(const std::string& name, const Result<projections::CommandAnswer>& answer) const;

@@ -27,8 +27,9 @@ struct Router::Route {
   // A current read view whose 200 answers may be reused (response_cache.h):
   // no side effect, no consultation recorded, nothing signed.
   bool cacheable = false;
-  // Instead of `handler`, for a route answered later (a command).
-  void (Router::*async_handler)(Call&, Responder) const = nullptr;
+  // Instead of `handler`, for a route answered later (a command); false
+  // when called with may_wait false and it would wait.
+  bool (Router::*async_handler)(Call&, Responder, bool may_wait) const = nullptr;
 };
 
 Response JsonResponse(int status, const boost::json::value& body);

@@ -31,6 +31,7 @@ struct ServeArgs {
   std::size_t max_connections = 1024;
   std::size_t body_bytes_max = 1024 * 1024;
   std::size_t worker_threads = 64;
+  bool commands_on_workers = false;
   std::size_t max_pending_appends = 16384;
   int request_timeout_ms = 30'000;
   int idle_timeout_ms = 60'000;
@@ -113,6 +114,7 @@ int Serve(const ServeArgs& args) {
   options.max_connections = args.max_connections;
   options.body_bytes_max = args.body_bytes_max;
   options.worker_threads = args.worker_threads;
+  options.commands_on_io_threads = !args.commands_on_workers;
   options.handling_timeout = std::chrono::milliseconds(args.request_timeout_ms);
   options.idle_timeout = std::chrono::milliseconds(args.idle_timeout_ms);
   options.log_format = args.log_format == "json" ? server::LogFormat::kJsonLines : server::LogFormat::kText;
@@ -146,6 +148,8 @@ void AddServeCommand(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--max-body-bytes", args->body_bytes_max, "Request body size limit")->capture_default_str();
   cmd->add_option("--workers", args->worker_threads, "Requests handled at once (a command only until it is handed to the store)")
       ->capture_default_str();
+  cmd->add_flag("--commands-on-workers", args->commands_on_workers,
+                "Hand every command to a worker, even one the I/O thread could decide without waiting");
   cmd->add_option("--max-pending-appends", args->max_pending_appends,
                   "Commands waiting for the disk before answering 429")
       ->capture_default_str();

@@ -459,6 +459,76 @@ TEST_F(LedgerTest, AsyncRefusalsAreAnsweredAtOnce) {
   EXPECT_EQ(refusal(admin_, "late"), StatusCode::kUnavailable);
 }
 
+// TryExecuteAsync (an I/O thread's way in): a command that needs no wait
+// is decided, handed to the store and answered as by ExecuteAsync; a
+// refusal and a replay are answered at once; one that would write the key
+// store (a new subject, a note) is left whole to ExecuteAsync: false,
+// `done` neither called nor moved from, nothing recorded.
+TEST_F(LedgerTest, TryExecuteAsyncLeavesToExecuteAsyncWhatWouldWait) {
+  // Calls TryExecuteAsync; the answer, once it came, or nullopt when the
+  // command was left (and then `done` must still be whole).
+  auto try_execute = [&](const Caller& caller, std::string_view command,
+                         std::string_view body) -> std::optional<Result<CommandAnswer>> {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::optional<Result<CommandAnswer>> answer;
+    Ledger::CommandDone done = [&](Result<CommandAnswer> a) {
+      std::lock_guard lock(mu);
+      answer = std::move(a);
+      cv.notify_all();
+    };
+    if (!ledger_->TryExecuteAsync(caller, command, json::parse(body), done)) {
+      EXPECT_TRUE(static_cast<bool>(done)) << command << ": moved from";
+      std::lock_guard lock(mu);
+      EXPECT_FALSE(answer.has_value()) << command << ": answered, yet left";
+      return std::nullopt;
+    }
+    std::unique_lock lock(mu);
+    EXPECT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return answer.has_value(); }));
+    return answer;
+  };
+
+  const std::uint64_t before = store_->Size();
+  const char* share = R"({"info_id": "i-1", "cell_id": "partenariale", "topic": "rodeos",
+      "neighbourhood": "Montreynaud", "summary": "Rodéos chaque soir", "sensitivity": "public",
+      "command_id": "6f1c3f8e-2b1a-4c5d-9e7f-0a1b2c3d4e5f"})";
+  auto shared = try_execute(member_, "share-information", share);
+  ASSERT_TRUE(shared.has_value());
+  ASSERT_TRUE(shared->has_value()) << shared->error().ToString();
+  EXPECT_FALSE((*shared)->replayed);
+  EXPECT_EQ(store_->Size(), before + 1);
+
+  auto replayed = try_execute(member_, "share-information", share);
+  ASSERT_TRUE(replayed.has_value() && replayed->has_value());
+  EXPECT_TRUE((*replayed)->replayed);
+  EXPECT_EQ(json::serialize((*replayed)->body), json::serialize((*shared)->body));
+
+  auto refused = try_execute(member_, "register-partner", R"({"partner_id": "x", "name": "X", "kind": "other"})");
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->error().code(), StatusCode::kPermissionDenied);
+  auto malformed = try_execute(member_, "share-information", R"({"info_id": 7})");
+  ASSERT_TRUE(malformed.has_value());
+  EXPECT_EQ(malformed->error().code(), StatusCode::kInvalidArgument);
+
+  const char* open = R"({"situation_id": "s1", "cell_id": "partenariale", "pseudonym": "Kevin D.",
+      "birth_year": 1997, "referral_source": "education", "reason": "decrochage_scolaire", "need_to_know": ["ville"]})";
+  EXPECT_FALSE(try_execute(referent_, "open-situation", open).has_value());
+  EXPECT_EQ(store_->Size(), before + 1);
+  Exec(referent_, "open-situation", open);  // the way a worker then does it
+  const char* note = R"({"situation_id": "s1", "note_id": "n1", "category": "famille", "text": "Appel de l'école"})";
+  EXPECT_FALSE(try_execute(member_, "add-situation-note", note).has_value());
+  EXPECT_EQ(store_->Size(), before + 2);
+  Exec(member_, "add-situation-note", note);
+  EXPECT_EQ(store_->Size(), before + 3);
+
+  std::optional<Result<Caller>> caller = ledger_->TryAuthenticate(tokens_.at("m-ville"));
+  ASSERT_TRUE(caller.has_value() && caller->has_value());
+  EXPECT_EQ((*caller)->person_id, "m-ville");
+  caller = ledger_->TryAuthenticate("no-such-token");
+  ASSERT_TRUE(caller.has_value());
+  EXPECT_EQ(caller->error().code(), StatusCode::kUnauthenticated);
+}
+
 TEST(ParseAsOfTest, PositionsAndTimes) {
   EXPECT_EQ(ParseAsOf("42")->position, 42u);
   EXPECT_EQ(ParseAsOf("2014-02-15T00:00:00Z")->recorded_at_ns, At("2014-02-15T00:00:00Z"));

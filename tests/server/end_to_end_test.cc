@@ -82,6 +82,33 @@ TEST_F(EndToEndTest, CommandsAreRecordedAndReplayedByCommandId) {
 
   auto me = client.Send(HttpGet("/v1/me", admin_));
   EXPECT_EQ(me.result_int(), 200) << me.body();
+
+  // One at a time, nothing made them wait: all three were decided on the
+  // I/O thread (HttpServerOptions::commands_on_io_threads).
+  auto metrics = client.Send(HttpGet("/metrics"));
+  EXPECT_NE(metrics.body().find("vigie_http_commands_on_io_threads_total{outcome=\"handled\"} 3\n"),
+            std::string::npos)
+      << metrics.body();
+}
+
+// With commands_on_io_threads off, every command goes to a worker, and is
+// answered the same.
+TEST_F(EndToEndTest, CommandsCanBeLeftToWorkers) {
+  server_->Stop();
+  HttpServerOptions options;
+  options.port = 0;
+  options.commands_on_io_threads = false;
+  options.logger = std::make_shared<spdlog::logger>("e2e", std::make_shared<spdlog::sinks::null_sink_mt>());
+  server_ = std::make_unique<HttpServer>(world_.ledger(), world_.store(), options);
+  ASSERT_TRUE(server_->Start().ok());
+  Client client(server_->port());
+  auto created = client.Send(HttpPost("/v1/commands/register-partner",
+                                      R"({"partner_id":"ville","name":"Ville","kind":"local_authority"})", admin_));
+  EXPECT_EQ(created.result_int(), 201) << created.body();
+  auto metrics = client.Send(HttpGet("/metrics"));
+  EXPECT_NE(metrics.body().find("vigie_http_commands_on_io_threads_total{outcome=\"handled\"} 0\n"),
+            std::string::npos)
+      << metrics.body();
 }
 
 TEST_F(EndToEndTest, AnInclusionProofVerifiesAgainstTheSignedCheckpoint) {

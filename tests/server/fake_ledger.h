@@ -50,6 +50,10 @@ class FakeLedger : public projections::Ledger {
   // once, and while held its answer waits for Release(), which gives it on
   // the releasing thread (the store's syncer, in the real ledger).
   void AnswerAsynchronously();
+  // From now on TryAuthenticate and TryExecuteAsync answer as Authenticate
+  // and ExecuteAsync (by default they say they would wait, as a ledger
+  // whose lock is busy does).
+  void NeverWait() { never_wait_ = true; }
   // Commands that entered Execute (including those held).
   int commands_started() const { return commands_started_; }
   // Events answered by Events() carry a payload of this many bytes.
@@ -64,6 +68,16 @@ class FakeLedger : public projections::Ledger {
                                              const boost::json::value& body) override;
   void ExecuteAsync(const projections::Caller& caller, std::string_view command, const boost::json::value& body,
                     CommandDone done) override;
+  std::optional<Result<projections::Caller>> TryAuthenticate(std::string_view bearer_token) const override {
+    if (!never_wait_) return std::nullopt;
+    return Authenticate(bearer_token);
+  }
+  bool TryExecuteAsync(const projections::Caller& caller, std::string_view command, const boost::json::value& body,
+                       CommandDone& done) override {
+    if (!never_wait_) return false;
+    ExecuteAsync(caller, command, body, std::move(done));
+    return true;
+  }
   Result<boost::json::value> Me(const projections::Caller& caller) const override;
   Result<boost::json::value> Events(const projections::Caller& caller, std::uint64_t from,
                                     std::size_t limit) const override;
@@ -100,6 +114,7 @@ class FakeLedger : public projections::Ledger {
   FakeEventStore& store_;
   mutable std::atomic<int> calls_{0};
   mutable std::atomic<int> authentications_{0};
+  bool never_wait_ = false;
   std::atomic<int> commands_started_{0};
   std::atomic<std::size_t> event_padding_{0};
   std::mutex hold_mutex_;  // guards held_, async_, later_

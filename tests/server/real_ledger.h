@@ -52,7 +52,9 @@ class RealLedger {
 
   void Close() {
     ledger_.reset();
-    if (store_) EXPECT_TRUE(store_->Close().ok());
+    if (store_) {
+      EXPECT_TRUE(store_->Close().ok());
+    }
     store_.reset();
   }
 

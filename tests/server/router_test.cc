@@ -120,7 +120,7 @@ TEST_F(RouterEndpointTest, EveryAnswerIsNotCacheable) {
 TEST_F(RouterEndpointTest, MatchTellsTheHttpLayerWhatMayBlock) {
   EXPECT_EQ(router_.Match("GET", "/healthz")->kind, RouteKind::kInline);
   EXPECT_EQ(router_.Match("GET", "/metrics?x")->kind, RouteKind::kInline);
-  EXPECT_EQ(router_.Match("POST", "/v1/commands/register-partner")->kind, RouteKind::kBlocking);
+  EXPECT_EQ(router_.Match("POST", "/v1/commands/register-partner")->kind, RouteKind::kCommand);
   EXPECT_EQ(router_.Match("GET", "/v1/situations/s1?purpose=x")->pattern, "/v1/situations/{id}");
   EXPECT_EQ(router_.Match("GET", "/v1/subscribe?from=0")->kind, RouteKind::kEventStream);
   EXPECT_EQ(router_.Match("GET", "/nothing"), nullptr);
@@ -181,6 +181,45 @@ TEST_F(RouterEndpointTest, UnknownCommandIs404WithoutTheLedger) {
   ExpectProblem(Handle(Post("/v1/commands/launch-missiles", "{}")), 404);
   ExpectProblem(Handle(Post("/v1/commands/REGISTER-PARTNER", "{}")), 404);
   EXPECT_EQ(ledger_.calls(), 0);
+}
+
+// TryHandleAsync (an I/O thread's way in): only a command is tried; what
+// would wait is left whole (done not called, no command counted in
+// flight, nothing executed); what needs no wait is answered as by Handle.
+TEST_F(RouterEndpointTest, TryHandleAsyncLeavesWhatWouldWait) {
+  int answers = 0;
+  Response last;
+  auto count = [&](Response response) {
+    ++answers;
+    last = std::move(response);
+  };
+  EXPECT_FALSE(router_.TryHandleAsync(Get("/v1/me", kAdminToken), count));
+  EXPECT_FALSE(router_.TryHandleAsync(Get("/healthz"), count));
+  const Request command =
+      Post("/v1/commands/register-partner", R"({"partner_id":"ddsp","name":"DDSP","kind":"state_security"})");
+  EXPECT_FALSE(router_.TryHandleAsync(command, count));  // the fake ledger's lock is "busy"
+  EXPECT_EQ(answers, 0);
+  EXPECT_EQ(ledger_.calls(), 0);
+  router_.WaitForCommands();  // none counted in flight
+
+  // Refusals made before the ledger is asked are answered on the spot.
+  Request oversized = command;
+  oversized.body.assign(2 * 1024 * 1024, ' ');
+  EXPECT_TRUE(router_.TryHandleAsync(oversized, count));
+  EXPECT_EQ(answers, 1);
+  EXPECT_EQ(last.status, 413);
+
+  ledger_.NeverWait();
+  EXPECT_TRUE(router_.TryHandleAsync(command, count));
+  EXPECT_EQ(answers, 2);
+  EXPECT_EQ(last.status, 201) << last.body;
+  EXPECT_EQ(last.route, "/v1/commands/{command}");
+  EXPECT_EQ(last.Header("Cache-Control"), "no-store");
+  EXPECT_EQ(ledger_.last().command, "register-partner");
+  EXPECT_TRUE(router_.TryHandleAsync(Post("/v1/commands/register-partner", "{"), count));
+  EXPECT_EQ(last.status, 400);
+  EXPECT_FALSE(router_.TryHandleAsync(Get("/v1/me", kAdminToken), count));  // not a command
+  EXPECT_EQ(answers, 3);
 }
 
 TEST_F(RouterEndpointTest, CommandNeedsJsonContentType) {
