@@ -13,6 +13,7 @@
 #include <optional>
 #include <numeric>
 #include <set>
+#include <system_error>
 #include <thread>
 #include <type_traits>
 #include <utility>
@@ -340,13 +341,16 @@ void RunSections(const std::array<std::size_t, kSections>& order, bool parallel,
       next.store(kSections);
     }
   };
+  std::thread helper;
   if (parallel) {
-    std::thread helper(worker, 1);
-    worker(0);
-    helper.join();
-  } else {
-    worker(0);
+    try {
+      helper = std::thread(worker, 1);
+    } catch (const std::system_error&) {
+      // No thread to be had (a process at its limit): this one does all.
+    }
   }
+  worker(0);
+  if (helper.joinable()) helper.join();
   for (const std::exception_ptr& e : failures) {
     if (e) std::rethrow_exception(e);
   }

@@ -46,32 +46,22 @@ Response HandleSafely(const Router& router, const Request& request) {
 }
 
 // The same through Router::HandleAsync: `deliver` gets exactly one answer,
-// now or later (from the store's thread, for a command).
-void HandleSafelyAsync(const Router& router, const Request& request, std::function<void(Response)> deliver) {
+// now or later (from the store's thread, for a command). With !may_wait,
+// through Router::TryHandleAsync: false when it left the request (then
+// `deliver` is not called).
+bool HandleSafelyAsync(const Router& router, const Request& request, std::function<void(Response)> deliver,
+                       bool may_wait = true) {
   auto delivered = std::make_shared<std::atomic<bool>>(false);
   auto once = [delivered, deliver = std::move(deliver)](Response response) {
     if (!delivered->exchange(true)) deliver(std::move(response));
   };
   try {
+    if (!may_wait) return router.TryHandleAsync(request, once);
     router.HandleAsync(request, once);
   } catch (const std::exception& e) {
     once(ProblemFromStatus(Internal(std::string("exception while handling: ") + e.what())));
   }
-}
-
-// Router::TryHandleAsync, exceptions answered as in HandleSafelyAsync.
-// false: not handled (nothing answered nor recorded), `deliver` not called.
-bool TryHandleSafelyAsync(const Router& router, const Request& request, std::function<void(Response)> deliver) {
-  auto delivered = std::make_shared<std::atomic<bool>>(false);
-  auto once = [delivered, deliver](Response response) {
-    if (!delivered->exchange(true)) deliver(std::move(response));
-  };
-  try {
-    return router.TryHandleAsync(request, once);
-  } catch (const std::exception& e) {
-    once(ProblemFromStatus(Internal(std::string("exception while handling: ") + e.what())));
-    return true;
-  }
+  return true;
 }
 
 }  // namespace
@@ -209,7 +199,7 @@ void HttpSession::Dispatch() {
   bool handled_here = false;
   if (route->kind == RouteKind::kCommand && context_.options.commands_on_io_threads) {
     // Decided and handed to the store here, unless a step would wait.
-    handled_here = TryHandleSafelyAsync(context_.router, request, deliver);
+    handled_here = HandleSafelyAsync(context_.router, request, deliver, /*may_wait=*/false);
     context_.metrics.CommandTriedOnIoThread(handled_here);
   }
   if (handled_here) {
