@@ -316,12 +316,7 @@ bool LedgerImpl::RunCommand(const Caller& caller, std::string_view name, const b
   }
   // A new subject's key is written and synced before its events
   // (SealPersonalFields): not on a thread that must not wait.
-  if (!may_wait && std::ranges::any_of(decided->events, [](const PlannedEvent& planned) {
-        return planned.event.body.AsSituationOpened() != nullptr ||
-               planned.event.body.AsSituationNoteAdded() != nullptr;
-      })) {
-    return false;
-  }
+  if (!may_wait && UsesKeyStore(decided->events)) return false;
   const eventstore::Actor actor{caller.person_id, write_.people.at(caller.person_id).partner_id,
                                 decided->role};
   CommitAsync(lock, std::move(*decided), {command->command_id, actor, command->occurred_at_ns},

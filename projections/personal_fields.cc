@@ -1,5 +1,6 @@
 #include "projections/personal_fields.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace vigie::projections {
@@ -45,6 +46,13 @@ Status SealPersonalFields(std::vector<PlannedEvent>& events, KeyStore& keys,
     }
   }
   return Status::Ok();
+}
+
+bool UsesKeyStore(const std::vector<PlannedEvent>& events) {
+  return std::ranges::any_of(events, [](const PlannedEvent& planned) {
+    const fbs::EventBodyUnion& body = planned.event.body;
+    return body.AsSituationOpened() != nullptr || (body.AsSituationNoteAdded() && body.AsSituationNoteAdded()->text);
+  });
 }
 
 Result<std::string> Reveal(const KeyStore& keys, const SealedField& field, std::string_view name) {

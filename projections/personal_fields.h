@@ -30,6 +30,9 @@ std::string NoteField(std::string_view note_id);
 // fails can erase them.
 Status SealPersonalFields(std::vector<PlannedEvent>& events, KeyStore& keys,
                           std::vector<std::string>* created_keys);
+// Whether SealPersonalFields would use the key store for `events` (a key
+// to create and sync, a key to seal under): the same cases, kept together.
+bool UsesKeyStore(const std::vector<PlannedEvent>& events);
 
 // The plaintext of a stored field, or kErased (views.h) when its key is gone.
 // kDataLoss when the ciphertext does not open (tampering).
