@@ -78,9 +78,9 @@ auto* Lookup(Map& map, std::string_view id) {
 // cell's list (Cell::meeting_ids...). One recorded again replaces the earlier
 // and moves to the end of its list, so a list stays in position order.
 template <typename Map, typename Entity>
-void PutCellItem(State& s, Map& map, std::vector<std::string> Cell::*list, Entity&& entity) {
-  if (auto old = map.find(entity.id); old != map.end()) {
-    if (Cell* c = Lookup(s.cells, old->second.cell_id)) std::erase(c->*list, entity.id);
+void PutCellItem(State& s, Map& map, IdList Cell::*list, Entity&& entity) {
+  if (auto old = std::as_const(map).find(entity.id); old != map.cend()) {
+    if (Cell* c = Lookup(s.cells, old->second.cell_id)) (c->*list).erase_value(entity.id);
   }
   if (Cell* c = Lookup(s.cells, entity.cell_id)) (c->*list).push_back(entity.id);
   Put(map, std::forward<Entity>(entity));

@@ -7,7 +7,12 @@
 // (views, dashboard, evaluation, state_at) renders it, buckets it by
 // occurred_at and snapshots it. State is a plain value: copyable, no
 // pointers between parts (everything refers by id), ordered maps so that
-// iteration (and therefore every rendered view) is deterministic.
+// iteration (and therefore every rendered view) is deterministic. Its large
+// collections are persistent (persistent.h): a copy shares them, so copying
+// a State (a snapshot, an as-of state's starting point) costs O(1), and a
+// write to one copy copies only the entity and the path above it. Every
+// part compares by value (==): two ways to the same state can be checked
+// to agree.
 //
 // What each part holds
 // - size: the tree size folded so far (positions 0..size-1).
@@ -50,6 +55,7 @@
 
 #include "eventstore/event_store.h"
 #include "eventstore/status.h"
+#include "projections/persistent.h"
 
 namespace vigie::schema {
 struct DomainEvent;
@@ -60,10 +66,13 @@ namespace vigie::projections {
 
 class FactIndex;
 
-// Entities by id. Transparent, so that a fold looks ids up from an event's
-// bytes (std::string_view) without copying them.
+// Entities by id, shared between copies of a State (persistent.h). Looked up
+// by std::string_view, so that a fold finds ids from an event's bytes
+// without copying them.
 template <typename T>
-using ById = std::map<std::string, T, std::less<>>;
+using ById = PersistentMap<T>;
+// Ids in the order recorded, shared between copies of a State.
+using IdList = PersistentVector<std::string>;
 
 // Where and when one event happened.
 struct Stamp {
@@ -72,12 +81,14 @@ struct Stamp {
   std::int64_t recorded_at_ns = 0;
   std::string person_id;   // the actor; empty for the system
   std::string partner_id;  // the actor's partner organisation
+  friend bool operator==(const Stamp&, const Stamp&) = default;
 };
 
 // A name (or label) and the time from which it is the current one.
 struct NameVersion {
   std::string name;
   std::int64_t valid_from_ns = 0;
+  friend bool operator==(const NameVersion&, const NameVersion&) = default;
 };
 // The name current at t: the last version with valid_from <= t, or the
 // first one when t predates them all (an entity is shown by its earliest
@@ -90,12 +101,14 @@ struct SealedField {
   std::string nonce;       // raw bytes
   std::string ciphertext;  // raw bytes, tag appended
   bool empty() const { return ciphertext.empty(); }
+  friend bool operator==(const SealedField&, const SealedField&) = default;
 };
 
 struct PopulationFigure {
   std::uint64_t population = 0;
   int year = 0;
   std::int64_t valid_from_ns = 0;  // occurred_at of its configuration
+  friend bool operator==(const PopulationFigure&, const PopulationFigure&) = default;
 };
 
 struct Territory {
@@ -108,6 +121,7 @@ struct Territory {
   Stamp configured_stamp;                     // the latest configuration
   // The population current at t (0 when none is known).
   std::uint64_t PopulationAt(std::int64_t t_ns) const;
+  friend bool operator==(const Territory&, const Territory&) = default;
 };
 
 struct ReferenceEntry {
@@ -118,12 +132,14 @@ struct ReferenceEntry {
   std::optional<std::int64_t> valid_until_ns;  // exclusive
   bool ValidAt(std::int64_t t_ns) const;
   const std::string& LabelAt(std::int64_t t_ns) const { return NameAt(labels, t_ns); }
+  friend bool operator==(const ReferenceEntry&, const ReferenceEntry&) = default;
 };
 
 struct ReferenceData {
-  // list -> code -> entry
-  ById<ById<ReferenceEntry>> lists;
+  // list -> code -> entry (a few hundred entries: copied with the State)
+  std::map<std::string, std::map<std::string, ReferenceEntry, std::less<>>, std::less<>> lists;
   const ReferenceEntry* Find(std::string_view list, std::string_view code) const;
+  friend bool operator==(const ReferenceData&, const ReferenceData&) = default;
 };
 
 struct Partner {
@@ -134,6 +150,7 @@ struct Partner {
   std::optional<Stamp> retired;
   const std::string& NameAt(std::int64_t t_ns) const;
   bool ActiveAt(std::int64_t t_ns) const;
+  friend bool operator==(const Partner&, const Partner&) = default;
 };
 
 struct Membership {
@@ -144,6 +161,7 @@ struct Membership {
   bool ActiveAt(std::int64_t t_ns) const {
     return joined_ns <= t_ns && (!left_ns || t_ns < *left_ns);
   }
+  friend bool operator==(const Membership&, const Membership&) = default;
 };
 
 struct Cell {
@@ -157,20 +175,22 @@ struct Cell {
   // Ids of the cell's meetings, decisions, information items and controls,
   // in the order recorded, i.e. of their first positions: the cell view
   // reads a page from the end of these, without scanning other cells' items.
-  std::vector<std::string> meeting_ids;
-  std::vector<std::string> decision_ids;
-  std::vector<std::string> info_ids;
-  std::vector<std::string> control_ids;
+  IdList meeting_ids;
+  IdList decision_ids;
+  IdList info_ids;
+  IdList control_ids;
   bool IsMember(std::string_view partner_id) const;  // now (open membership)
   bool WasMemberAt(std::string_view partner_id, std::int64_t t_ns) const;
   std::set<std::string> MembersAt(std::int64_t t_ns) const;
   std::set<std::string> CurrentMembers() const;
   bool IsChair(std::string_view partner_id) const;
+  friend bool operator==(const Cell&, const Cell&) = default;
 };
 
 struct CharterSignature {
   std::string version;
   Stamp stamp;
+  friend bool operator==(const CharterSignature&, const CharterSignature&) = default;
 };
 
 struct Person {
@@ -185,12 +205,14 @@ struct Person {
   bool Has(std::string_view role) const;
   bool HasSigned(std::string_view version) const;
   std::optional<std::string> LatestCharter() const;
+  friend bool operator==(const Person&, const Person&) = default;
 };
 
 struct MeetingHeld {
   std::vector<std::string> attendees;  // partner ids
   std::string minutes;
   Stamp stamp;  // occurred_at is held_at
+  friend bool operator==(const MeetingHeld&, const MeetingHeld&) = default;
 };
 
 struct Meeting {
@@ -201,11 +223,13 @@ struct Meeting {
   std::string agenda;
   Stamp scheduled;
   std::optional<MeetingHeld> held;
+  friend bool operator==(const Meeting&, const Meeting&) = default;
 };
 
 struct DecisionCompletion {
   std::string outcome;
   Stamp stamp;
+  friend bool operator==(const DecisionCompletion&, const DecisionCompletion&) = default;
 };
 
 struct Decision {
@@ -220,6 +244,7 @@ struct Decision {
   std::int64_t due_ns = 0;
   Stamp recorded;
   std::optional<DecisionCompletion> completed;
+  friend bool operator==(const Decision&, const Decision&) = default;
 };
 
 struct InformationItem {
@@ -233,6 +258,7 @@ struct InformationItem {
   std::string situation_id;
   Stamp shared;  // occurred_at and recorded position
   std::vector<std::string> analysis_ids;  // in recording order
+  friend bool operator==(const InformationItem&, const InformationItem&) = default;
 };
 
 struct Analysis {
@@ -241,6 +267,7 @@ struct Analysis {
   std::string conclusion;
   std::string recommended_action;
   Stamp recorded;
+  friend bool operator==(const Analysis&, const Analysis&) = default;
 };
 
 struct ControlOutcome {
@@ -250,11 +277,13 @@ struct ControlOutcome {
   std::uint32_t administrative_closures = 0;
   std::uint32_t fines = 0;
   Stamp stamp;  // occurred_at is executed_at
+  friend bool operator==(const ControlOutcome&, const ControlOutcome&) = default;
 };
 
 struct ControlCancellation {
   std::string reason;
   Stamp stamp;
+  friend bool operator==(const ControlCancellation&, const ControlCancellation&) = default;
 };
 
 struct Control {
@@ -268,6 +297,7 @@ struct Control {
   std::optional<ControlOutcome> outcome;
   std::optional<ControlCancellation> cancelled;
   bool Pending() const { return !outcome && !cancelled; }
+  friend bool operator==(const Control&, const Control&) = default;
 };
 
 struct SituationNote {
@@ -275,27 +305,32 @@ struct SituationNote {
   std::string category;
   SealedField text;
   Stamp stamp;
+  friend bool operator==(const SituationNote&, const SituationNote&) = default;
 };
 
 struct AccessChange {
   std::string partner_id;
   bool granted = true;  // false: revoked
   Stamp stamp;
+  friend bool operator==(const AccessChange&, const AccessChange&) = default;
 };
 
 struct SubjectInformation {
   std::string means;
   Stamp stamp;
+  friend bool operator==(const SubjectInformation&, const SubjectInformation&) = default;
 };
 
 struct SituationClosure {
   std::string outcome;
   Stamp stamp;
+  friend bool operator==(const SituationClosure&, const SituationClosure&) = default;
 };
 
 struct Erasure {
   std::string reason;  // archive_expired | age_limit
   Stamp stamp;
+  friend bool operator==(const Erasure&, const Erasure&) = default;
 };
 
 struct Situation {
@@ -318,6 +353,7 @@ struct Situation {
   std::optional<Erasure> erased;
   bool Open() const { return !closed; }
   bool NeedToKnow(std::string_view partner_id) const { return need_to_know.contains(std::string(partner_id)); }
+  friend bool operator==(const Situation&, const Situation&) = default;
 };
 
 struct Consultation {
@@ -326,6 +362,7 @@ struct Consultation {
   std::string partner_id;
   std::string purpose;
   Stamp stamp;
+  friend bool operator==(const Consultation&, const Consultation&) = default;
 };
 
 struct Priority {
@@ -333,6 +370,7 @@ struct Priority {
   std::uint32_t number = 0;
   std::string title;
   Stamp adopted;
+  friend bool operator==(const Priority&, const Priority&) = default;
 };
 
 struct CommitmentEvaluation {
@@ -340,6 +378,7 @@ struct CommitmentEvaluation {
   std::string status;  // met | partially_met | not_met | dropped
   std::string comment;
   Stamp stamp;
+  friend bool operator==(const CommitmentEvaluation&, const CommitmentEvaluation&) = default;
 };
 
 struct Commitment {
@@ -355,6 +394,7 @@ struct Commitment {
   // is the committee's verdict (a later one corrects an earlier one).
   std::vector<CommitmentEvaluation> evaluations;
   const CommitmentEvaluation* EvaluationOf(int year) const;
+  friend bool operator==(const Commitment&, const Commitment&) = default;
 };
 
 struct Amendment {
@@ -362,6 +402,7 @@ struct Amendment {
   std::string meeting_id;
   std::string summary;
   Stamp adopted;
+  friend bool operator==(const Amendment&, const Amendment&) = default;
 };
 
 struct IndicatorValue {
@@ -369,6 +410,7 @@ struct IndicatorValue {
   std::int64_t period_end_ns = 0;  // exclusive
   double value = 0;
   Stamp stamp;
+  friend bool operator==(const IndicatorValue&, const IndicatorValue&) = default;
 };
 
 struct Indicator {
@@ -384,6 +426,7 @@ struct Indicator {
   // In recording order; a value recorded again for the same period
   // replaces the earlier one (kept in place, with the newer stamp).
   std::vector<IndicatorValue> values;
+  friend bool operator==(const Indicator&, const Indicator&) = default;
 };
 
 struct State {
@@ -401,11 +444,12 @@ struct State {
   ById<Analysis> analyses;
   ById<Control> controls;
   ById<Situation> situations;
-  std::vector<Consultation> consultations;  // in log order
+  PersistentVector<Consultation> consultations;  // in log order
   ById<Priority> priorities;
   ById<Commitment> commitments;
   ById<Amendment> amendments;
   ById<Indicator> indicators;
+  friend bool operator==(const State&, const State&) = default;
 };
 
 // Record metadata an event is folded with.
@@ -415,6 +459,7 @@ struct EventMeta {
   std::int64_t recorded_at_ns = 0;
   std::string person_id;
   std::string partner_id;
+  friend bool operator==(const EventMeta&, const EventMeta&) = default;
 };
 
 // Folds one event. Positions must be folded in order from state.size;

@@ -2,10 +2,18 @@
 
 #include <algorithm>
 
-#include "projections/state_codec.h"
+#include "projections/persistent.h"
 #include "schemas/record_generated.h"
 
 namespace vigie::projections {
+namespace {
+
+// What this thread's writes of persistent containers allocated (persistent.h).
+std::uint64_t AllocatedBytes() {
+  return persistent_internal::copied_bytes + persistent_internal::created_bytes;
+}
+
+}  // namespace
 
 Status FoldFromStore(const eventstore::EventStore& store, std::uint64_t to, FoldedState& folded,
                      std::uint64_t* skipped, FactIndex* facts) {
@@ -53,23 +61,34 @@ Status StateAt::CatchUpLocked() {
     }
     const std::uint64_t next_snapshot = (live_.state.size / spacing + 1) * spacing;
     const std::uint64_t stop = std::min(target, next_snapshot);
-    VIGIE_RETURN_IF_ERROR(FoldFromStore(*store_, stop, live_, &skipped_, &facts_));
+    const std::uint64_t copied_before = persistent_internal::copied_bytes;
+    const Status folded = FoldFromStore(*store_, stop, live_, &skipped_, &facts_);
+    copied_since_snapshot_ += persistent_internal::copied_bytes - copied_before;
+    VIGIE_RETURN_IF_ERROR(folded);
     if (stop == next_snapshot) TakeSnapshotLocked();
   }
   return Status::Ok();
 }
 
 void StateAt::TakeSnapshotLocked() {
-  // Encoded before taking snapshots_mu_ so that as-of readers are not held
-  // up by it; live_ cannot change meanwhile (live_mu_ is ours).
-  auto snapshot = std::make_shared<const std::string>(EncodeState(live_));
+  // A copy that shares every collection with live_ (persistent.h).
+  auto snapshot = std::make_shared<const FoldedState>(live_);
   const std::uint64_t position = live_.state.size;
+  const std::uint64_t copied = std::exchange(copied_since_snapshot_, 0);
   std::lock_guard guard(snapshots_mu_);
+  // What the live fold copied since the latest snapshot, that one holds alone.
+  if (!snapshots_.empty()) {
+    snapshots_.rbegin()->second.bytes += copied;
+    snapshot_bytes_ += copied;
+  }
   if (position % spacing_ != 0) return;
-  snapshot_bytes_ += snapshot->size();
-  if (auto [it, inserted] = snapshots_.try_emplace(position, snapshot); !inserted) {
-    snapshot_bytes_ -= it->second->size();
-    it->second = std::move(snapshot);
+  // It holds alone, to begin with, its own object (and the small maps of
+  // State that are copied, not shared: reference lists, token index).
+  const std::size_t bytes = sizeof(FoldedState);
+  if (auto [it, inserted] = snapshots_.try_emplace(position, Snapshot{snapshot, bytes}); inserted) {
+    snapshot_bytes_ += bytes;
+  } else {
+    it->second.folded = std::move(snapshot);
   }
   ThinSnapshotsLocked();
 }
@@ -83,35 +102,29 @@ void StateAt::ThinSnapshotsLocked() {
     spacing_ *= 2;
     std::erase_if(snapshots_, [&](const auto& entry) {
       if (entry.first % spacing_ == 0) return false;
-      snapshot_bytes_ -= entry.second->size();
+      // What it held alone is freed, or now held alone by its neighbour:
+      // an estimate either way, so dropped with it.
+      snapshot_bytes_ -= entry.second.bytes;
       return true;
     });
   }
 }
 
 Result<FoldedState> StateAt::NearestState(std::uint64_t size) const {
-  std::shared_ptr<const std::string> snapshot;
-  std::shared_ptr<const FoldedState> cached;
-  std::uint64_t snapshot_size = 0;
+  std::shared_ptr<const FoldedState> nearest;
   {
     std::lock_guard guard(snapshots_mu_);
-    if (auto it = snapshots_.upper_bound(size); it != snapshots_.begin()) {
-      snapshot_size = std::prev(it)->first;
-      snapshot = std::prev(it)->second;
-    }
+    if (auto it = snapshots_.upper_bound(size); it != snapshots_.begin()) nearest = std::prev(it)->second.folded;
     // A cached as-of state may be nearer than any snapshot.
     for (const Cached& c : cache_) {
-      if (c.size <= size && c.size >= snapshot_size && (!cached || c.size > cached->state.size)) {
-        cached = c.folded;
-      }
+      if (c.size <= size && (!nearest || c.size > nearest->state.size)) nearest = c.folded;
     }
   }
-  // Decoded and copied outside the lock: both take time in proportion to
-  // the state.
-  if (cached) return *cached;
-  if (snapshot) return DecodeState(*snapshot);
+  // A copy shares the collections (persistent.h): O(1) whatever the size.
+  if (nearest) return FoldedState(*nearest);
   return FoldedState{};
 }
+
 Result<std::uint64_t> StateAt::Resolve(const AsOf& as_of) const {
   const std::uint64_t size = store_->Size();
   if (as_of.position) {
@@ -199,16 +212,18 @@ Result<std::shared_ptr<const FoldedState>> StateAt::Materialize(std::uint64_t si
     return Fail(base.error());
   }
   auto folded = std::make_shared<FoldedState>(std::move(*base));
+  const std::uint64_t allocated_before = AllocatedBytes();
   if (Status st = FoldFromStore(*store_, size, *folded); !st.ok()) {
     fold->error = st;
     return Fail(std::move(st));
   }
+  // What the fold copied or created is what this state holds alone; the
+  // rest is shared with the state it started from.
+  const std::size_t bytes = sizeof(FoldedState) + (AllocatedBytes() - allocated_before);
   std::shared_ptr<const FoldedState> result = std::move(folded);
   fold->state = result;
-  // Measured outside the lock; a state above the whole bound is not kept.
-  const std::size_t bytes =
-      options_.cache_entries > 0 ? ApproximateBytes(*result) : options_.cache_bytes_max + 1;
-  if (bytes <= options_.cache_bytes_max) {
+  // A state above the whole bound is not kept.
+  if (options_.cache_entries > 0 && bytes <= options_.cache_bytes_max) {
     std::lock_guard guard(snapshots_mu_);
     cache_.push_back({size, result, bytes});
     cache_bytes_ += bytes;

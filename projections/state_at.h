@@ -6,26 +6,30 @@
 // It keeps
 // - the live State, following the log's durable tail (CatchUp); views of
 //   "now" read it in place, without any fold or copy;
-// - snapshots: the live State encoded (state_codec.h: compact, compressed
-//   bytes, not a second copy of every node) every `snapshot_every_events`
-//   positions while following the tail. They are bounded in number
-//   (`max_snapshots`) and in bytes (`snapshot_bytes_max`): when one more
-//   would exceed either bound, the spacing doubles and every other
-//   snapshot is dropped, so they stay evenly spread over the log (the
-//   farthest fold for any as-of is below twice the spacing). An even
-//   spread, not a geometric one, because the committee asks for old years
-//   as often as for recent days. A catch-up that knows it will fold many
-//   events starts with the spacing the count bound will need, so that it
-//   does not encode snapshots only to drop them.
+// - snapshots: copies of the live State every `snapshot_every_events`
+//   positions while following the tail. A copy shares every collection
+//   with the live state (persistent.h), so taking one costs O(1); it then
+//   holds alone what the live fold changes after it (the old versions of
+//   the entities written, and the tree nodes above them). They are bounded
+//   in number (`max_snapshots`) and in those bytes (`snapshot_bytes_max`,
+//   as counted by the containers' copies): when one more would exceed
+//   either bound, the spacing doubles and every other snapshot is dropped,
+//   so they stay evenly spread over the log (the farthest fold for any
+//   as-of is below twice the spacing). An even spread, not a geometric one,
+//   because the committee asks for old years as often as for recent days.
+//   A catch-up that knows it will fold many events starts with the spacing
+//   the count bound will need, so that it does not take snapshots only to
+//   drop them.
 // - a few recently materialised as-of states (`cache_entries`, and at most
-//   `cache_bytes_max` bytes in all by ApproximateBytes, state_codec.h: a
-//   state larger than that is not kept), since an evaluation is typically
+//   `cache_bytes_max` bytes in all: the bytes their fold copied, since the
+//   rest is shared with a snapshot), since an evaluation is typically
 //   asked several times for the same as_of.
-// An as-of state at size N is the nearest snapshot at or below N, decoded
-// (or the nearest cached state, copied), with positions [snapshot, N)
-// folded from the store. Memory: the live state, the snapshots' bytes
-// (<= snapshot_bytes_max), the cached as-of states (<= cache_bytes_max), and
-// the as-of states of the views open at the moment.
+// An as-of state at size N is a copy of the nearest snapshot or cached
+// state at or below N, with positions [snapshot, N) folded from the store.
+// Memory: the live state, what the snapshots hold alone (about
+// snapshot_bytes_max at most), the cached as-of states' own bytes
+// (<= cache_bytes_max), and the as-of states of the views open at the
+// moment.
 //
 // Times: a view shows names as valid at its time — `clock()` for now, the
 // requested time for an as-of time, and the recorded_at of position N-1 for
@@ -62,9 +66,9 @@ namespace vigie::projections {
 struct StateAtOptions {
   std::uint64_t snapshot_every_events = 50000;  // first spacing; doubles when needed
   std::size_t max_snapshots = 32;               // >= 2
-  std::size_t snapshot_bytes_max = std::size_t{1} << 30;  // encoded bytes of all snapshots
+  std::size_t snapshot_bytes_max = std::size_t{1} << 30;  // bytes the snapshots hold alone
   std::size_t cache_entries = 4;                // as-of states kept, least recent dropped
-  std::size_t cache_bytes_max = std::size_t{2} << 30;  // their approximate bytes in all
+  std::size_t cache_bytes_max = std::size_t{2} << 30;  // bytes they hold alone, in all
   // As-of states folded at once (each may take a state's worth of memory
   // and seconds of CPU): callers beyond it wait up to fold_wait, then get
   // kUnavailable. Callers asking for a size already being folded share it.
@@ -77,6 +81,7 @@ struct StateAtOptions {
 struct FoldedState {
   State state;
   std::int64_t last_recorded_at_ns = 0;
+  friend bool operator==(const FoldedState&, const FoldedState&) = default;
 };
 
 // Folds positions [state.size, to) of `store` into `folded`. Events the
@@ -131,9 +136,11 @@ class StateAt {
   std::uint64_t live_size() const;
   // Positions of the snapshots held (for tests and /metrics).
   std::vector<std::uint64_t> snapshot_positions() const;
-  // Encoded bytes of the snapshots held (<= options.snapshot_bytes_max).
+  // Bytes the snapshots held hold alone, as counted by the containers'
+  // copies (persistent.h; each entity counted by its size without its
+  // strings' heap): about options.snapshot_bytes_max at most.
   std::size_t snapshot_bytes() const;
-  // Approximate bytes of the cached as-of states (<= options.cache_bytes_max).
+  // Bytes the cached as-of states hold alone, counted alike.
   std::size_t cache_bytes() const;
   std::uint64_t skipped_events() const;
 
@@ -154,15 +161,22 @@ class StateAt {
   FoldedState live_;
   FactIndex facts_;  // rows of the live fold (fact_index.h)
   std::uint64_t skipped_ = 0;
+  // Bytes the live fold copied since the latest snapshot: what that
+  // snapshot now holds alone.
+  std::uint64_t copied_since_snapshot_ = 0;
 
   mutable std::mutex snapshots_mu_;  // guards snapshots_, snapshot_bytes_, spacing_, cache_, cache_bytes_
-  std::map<std::uint64_t, std::shared_ptr<const std::string>> snapshots_;  // encoded states
+  struct Snapshot {
+    std::shared_ptr<const FoldedState> folded;
+    std::size_t bytes;  // held alone
+  };
+  std::map<std::uint64_t, Snapshot> snapshots_;  // by size
   std::size_t snapshot_bytes_ = 0;
   std::uint64_t spacing_;
   struct Cached {
     std::uint64_t size;
     std::shared_ptr<const FoldedState> folded;
-    std::size_t bytes;  // ApproximateBytes
+    std::size_t bytes;  // held alone
   };
   std::vector<Cached> cache_;  // most recent last
   std::size_t cache_bytes_ = 0;

@@ -228,8 +228,7 @@ json::object SituationCounts(const State& s, std::string_view cell_id) {
 // O(items of every cell). Sets *next to the position of the oldest item
 // shown when a further visible item exists.
 template <typename Map, typename Visible>
-std::vector<const typename Map::mapped_type*> NewestVisible(const Map& map,
-                                                            const std::vector<std::string>& ids,
+std::vector<const typename Map::mapped_type*> NewestVisible(const Map& map, const IdList& ids,
                                                             const CellPage& page, Visible visible,
                                                             json::value* next) {
   using Item = typename Map::mapped_type;

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
   g++ cmake ninja-build pkg-config
-  librocksdb-dev liblz4-dev libflatbuffers-dev flatbuffers-compiler
+  librocksdb-dev libflatbuffers-dev flatbuffers-compiler
   libboost1.81-dev libboost-json1.81-dev
   libspdlog-dev libgtest-dev libssl-dev libcli11-dev libjemalloc-dev
 )

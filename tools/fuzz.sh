@@ -28,7 +28,7 @@ ALL_TARGETS=(fuzz_record fuzz_signed_note fuzz_proof fuzz_command fuzz_apply fuz
 BUILD_DIR=${VIGIE_FUZZ_BUILD_DIR:-build-fuzz}
 PACKAGES=(
   clang-19 libclang-rt-19-dev cmake ninja-build pkg-config
-  librocksdb-dev liblz4-dev libflatbuffers-dev flatbuffers-compiler
+  librocksdb-dev libflatbuffers-dev flatbuffers-compiler
   libboost1.81-dev libboost-json1.81-dev
   libspdlog-dev libgtest-dev libssl-dev libcli11-dev
 )

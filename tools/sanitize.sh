@@ -31,7 +31,7 @@ TSAN_TARGETS=${VIGIE_TSAN_TARGETS:-eventstore_test eventstore_crash_test server_
 JOBS=$(nproc)
 PACKAGES=(
   g++ cmake ninja-build pkg-config
-  librocksdb-dev liblz4-dev libflatbuffers-dev flatbuffers-compiler
+  librocksdb-dev libflatbuffers-dev flatbuffers-compiler
   libboost1.81-dev libboost-json1.81-dev
   libspdlog-dev libgtest-dev libssl-dev libcli11-dev
 )

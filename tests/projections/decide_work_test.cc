@@ -149,7 +149,7 @@ TEST_F(WorkTest, EachCellListsItsItemsInTheOrderRecorded) {
   Meeting("m3", "copil");
   Share("m-ville", "i2", "partenariale", "public");
   Share("m-ville", "i1", "partenariale", "restricted");
-  using Ids = std::vector<std::string>;
+  using Ids = IdList;  // compared as the State holds them
   EXPECT_EQ(state_.cells.at("copil").meeting_ids, (Ids{"m1", "m3"}));
   EXPECT_EQ(state_.cells.at("cosi").meeting_ids, (Ids{"m2"}));
   EXPECT_EQ(state_.cells.at("partenariale").info_ids, (Ids{"i2", "i1"}));

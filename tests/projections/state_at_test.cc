@@ -14,7 +14,6 @@
 
 #include "projections/dashboard.h"
 #include "projections/evaluation.h"
-#include "projections/state_codec.h"
 #include "projections/views.h"
 #include "tests/projections/zsp_scenario.h"
 
@@ -132,8 +131,7 @@ TEST_F(StateAtTest, SnapshotsStayBoundedAndEvenlySpread) {
   EXPECT_GT(spacing * (positions.size() + 1), scenario_->size_all - spacing);
 }
 
-// Encoded bytes cover every field of the state, not only what the views
-// show.
+// States compare by every field, not only what the views show.
 TEST_F(StateAtTest, AsOfStatesAreTheSameWithAndWithoutSnapshots) {
   Append(0, scenario_->size_all);
   StateAt with(store_.get(), Options(7, 8));
@@ -149,16 +147,25 @@ TEST_F(StateAtTest, AsOfStatesAreTheSameWithAndWithoutSnapshots) {
     auto a = with.Materialize(n);
     auto b = without.Materialize(n);
     ASSERT_TRUE(a.has_value() && b.has_value()) << "size " << n;
-    ASSERT_EQ(EncodeState(**a), EncodeState(**b)) << "size " << n;
+    ASSERT_TRUE(**a == **b) << "size " << n;
   }
 }
 
-TEST_F(StateAtTest, SnapshotBytesStayWithinTheirBound) {
+TEST_F(StateAtTest, SnapshotsShareTheLiveStateAndStayWithinTheirByteBound) {
   Append(0, scenario_->size_all);
-  FoldedState whole;
-  whole.state = scenario_->FoldTo(scenario_->size_all);
-  // Room for about two of the larger snapshots, so some must be dropped.
-  const std::size_t bound = 2 * EncodeState(whole).size();
+  // Unbounded, every 5 events: what the snapshots hold alone, in all.
+  std::size_t unbounded = 0;
+  std::size_t count = 0;
+  {
+    StateAt states(store_.get(), Options(5, 64));
+    ASSERT_TRUE(states.CatchUp().ok());
+    unbounded = states.snapshot_bytes();
+    count = states.snapshot_positions().size();
+  }
+  ASSERT_GT(unbounded, 0u) << "the live fold wrote entities a snapshot shares";
+  ASSERT_GT(count, 4u);
+  // A third of that: some snapshots must go, the rest evenly spread.
+  const std::size_t bound = unbounded / 3;
   StateAtOptions options = Options(5, 64);
   options.snapshot_bytes_max = bound;
   StateAt states(store_.get(), options);
@@ -166,30 +173,43 @@ TEST_F(StateAtTest, SnapshotBytesStayWithinTheirBound) {
   const std::vector<std::uint64_t> positions = states.snapshot_positions();
   ASSERT_FALSE(positions.empty());
   EXPECT_LE(states.snapshot_bytes(), bound);
-  EXPECT_LT(positions.size(), scenario_->size_all / 5);
+  EXPECT_LT(positions.size(), count);
   const std::uint64_t spacing = positions.front();
   for (std::size_t i = 0; i < positions.size(); ++i) EXPECT_EQ(positions[i], spacing * (i + 1));
   for (std::uint64_t n = 0; n <= scenario_->size_all; n += 3) {
     auto folded = states.Materialize(n);
     ASSERT_TRUE(folded.has_value());
+    ASSERT_TRUE((*folded)->state == scenario_->FoldTo(n)) << "size " << n;
     ASSERT_EQ(Fingerprint((*folded)->state), Fingerprint(scenario_->FoldTo(n))) << "size " << n;
   }
+  // A later append changes the live state, never a snapshot taken before.
+  auto before = states.Materialize(positions.back());
+  ASSERT_TRUE(before.has_value());
+  EXPECT_TRUE((*before)->state == scenario_->FoldTo(positions.back()));
 }
 
 TEST_F(StateAtTest, CachedAsOfStatesStayWithinTheirByteBound) {
   Append(0, scenario_->size_all);
   const std::uint64_t a = scenario_->size_all / 3, b = scenario_->size_all / 2;
+  // No snapshot: each as-of state is folded from nothing and holds alone
+  // every node it made.
+  std::size_t bytes_a = 0, bytes_b = 0;
   {
-    StateAt states(store_.get(), Options(5, 64));
+    StateAt states(store_.get(), Options(1'000'000, 2));
     ASSERT_TRUE(states.CatchUp().ok());
     auto first = states.Materialize(a);
     auto again = states.Materialize(a);
     ASSERT_TRUE(first.has_value() && again.has_value());
     EXPECT_EQ(first->get(), again->get()) << "kept: the second read is the same state";
-    EXPECT_EQ(states.cache_bytes(), ApproximateBytes(**first));
+    bytes_a = states.cache_bytes();
+    ASSERT_TRUE(states.Materialize(b).has_value());
+    bytes_b = states.cache_bytes() - bytes_a;
   }
+  // b starts from the cached a: it holds alone what it folded after a.
+  ASSERT_GT(bytes_a, sizeof(FoldedState));
+  ASSERT_GT(bytes_b, sizeof(FoldedState));
   {
-    StateAtOptions options = Options(5, 64);
+    StateAtOptions options = Options(1'000'000, 2);
     options.cache_bytes_max = 0;
     StateAt states(store_.get(), options);
     ASSERT_TRUE(states.CatchUp().ok());
@@ -201,18 +221,16 @@ TEST_F(StateAtTest, CachedAsOfStatesStayWithinTheirByteBound) {
     EXPECT_EQ(states.cache_bytes(), 0u);
   }
   {
-    // Room for one of the two: the least recent goes.
-    FoldedState at_b;
-    at_b.state = scenario_->FoldTo(b);
-    StateAtOptions options = Options(5, 64);
-    options.cache_bytes_max = ApproximateBytes(at_b) * 3 / 2;
+    // Room for either but not for both: the least recent goes.
+    StateAtOptions options = Options(1'000'000, 2);
+    options.cache_bytes_max = std::max(bytes_a, bytes_b) + std::min(bytes_a, bytes_b) / 2;
     StateAt states(store_.get(), options);
     ASSERT_TRUE(states.CatchUp().ok());
     auto first_a = states.Materialize(a);
     auto first_b = states.Materialize(b);
     ASSERT_TRUE(first_a.has_value() && first_b.has_value());
     EXPECT_LE(states.cache_bytes(), options.cache_bytes_max);
-    EXPECT_EQ(states.cache_bytes(), ApproximateBytes(**first_b));
+    EXPECT_EQ(states.cache_bytes(), bytes_b);
     EXPECT_EQ(states.Materialize(b)->get(), first_b->get());
     EXPECT_NE(states.Materialize(a)->get(), first_a->get());
   }

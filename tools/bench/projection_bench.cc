@@ -231,7 +231,7 @@ int Main(int argc, char** argv) {
       std::cout << "fact index: " << view->facts()->rows() << " rows, "
                 << view->facts()->memory_bytes() / (1 << 20) << " MiB; snapshots held: "
                 << states->snapshot_positions().size() << ", "
-                << states->snapshot_bytes() / (1 << 20) << " MiB encoded\n";
+                << states->snapshot_bytes() / (1 << 20) << " MiB held alone (the rest shared with the live state)\n";
     }
   }
 
@@ -284,7 +284,7 @@ int Main(int argc, char** argv) {
       start = Clock::now();
       if (auto folded = states->Materialize(n); !folded) return 1;
       std::cout << "as-of state at size " << n << ": " << Seconds(start) * 1000 << " ms (snapshot at "
-                << snapshot << " decoded, then " << n - snapshot << " events folded)\n";
+                << snapshot << " copied, then " << n - snapshot << " events folded)\n";
     }
   }
 
