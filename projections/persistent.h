@@ -35,6 +35,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -227,8 +228,9 @@ class PersistentMap {
     }
     return *this;
   }
+  // A key given twice keeps its first value, as std::map's does.
   PersistentMap(std::initializer_list<value_type> items) {
-    for (const value_type& item : items) insert_or_assign(item.first, item.second);
+    for (const value_type& item : items) try_emplace(item.first, item.second);
   }
 
   std::size_t size() const { return size_; }

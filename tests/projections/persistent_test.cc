@@ -2,11 +2,6 @@
 // random operations, copies written on both sides, deep trees, entries
 // copied on write only, and copies written by several threads at once (in
 // the TSan set: "Concurren").
-//
-// persistent.h uses std::forward_as_tuple without including <tuple>: until
-// it does, <tuple> comes first here so that this file builds.
-#include <tuple>
-
 #include "projections/persistent.h"
 
 #include <gtest/gtest.h>
