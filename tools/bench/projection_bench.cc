@@ -9,7 +9,7 @@
 //   raw      a plain RocksDB iterator over the log family (rocksdb_baseline.h)
 //   rebuild  StateAt::CatchUp from nothing: every event verified, folded into
 //            the live State and the fact index, snapshots taken (default
-//            options: every 50 000 events, at most 32)
+//            options: every 50 000 events, at most 128)
 // and then, on the rebuilt StateAt, the evaluation of year Y (default: the
 // last full year of the history):
 //   as of the end (the live state; SPEC's "evaluation of one year as of the
@@ -155,8 +155,8 @@ int Main(int argc, char** argv) {
   app.add_option("--year", year_option, "the year evaluated (default: the history's last full year)");
   std::size_t cache_entries = StateAtOptions{}.cache_entries;
   app.add_option("--cache", cache_entries,
-                 "as-of states StateAt keeps (default: StateAtOptions'; each is a whole state, so "
-                 "1 for a large history)");
+                 "as-of states StateAt keeps (default: StateAtOptions'; each holds alone what it "
+                 "folded after its snapshot)");
   int end_only = 0;
   app.add_option("--end-only", end_only,
                  "after the rebuild, only the evaluation as of the end (fact index), this many times")
