@@ -113,7 +113,10 @@ class PersistentMap {
   using BoxRef = persistent_internal::Ref<Box>;
   using NodeRef = persistent_internal::Ref<Node>;
   static constexpr std::size_t kMaxFanOut = 32;
-  static constexpr std::size_t kMaxDepth = 14;  // 16^13 entries at the least fill
+  // Levels an iterator's path holds. A node made by a split holds at least
+  // 16 items and nodes are never merged, so a map built by inserts reaches
+  // it only past 16^12 entries; Upsert refuses to grow beyond it.
+  static constexpr std::size_t kMaxDepth = 14;
 
  public:
   using key_type = std::string;
@@ -219,12 +222,15 @@ class PersistentMap {
   PersistentMap() = default;
   PersistentMap(const PersistentMap&) = default;
   PersistentMap(PersistentMap&& other) noexcept
-      : root_(std::move(other.root_)), size_(std::exchange(other.size_, 0)) {}
+      : root_(std::move(other.root_)),
+        size_(std::exchange(other.size_, 0)),
+        height_(std::exchange(other.height_, 0)) {}
   PersistentMap& operator=(const PersistentMap&) = default;
   PersistentMap& operator=(PersistentMap&& other) noexcept {
     if (this != &other) {
       root_ = std::move(other.root_);
       size_ = std::exchange(other.size_, 0);
+      height_ = std::exchange(other.height_, 0);
     }
     return *this;
   }
@@ -329,12 +335,13 @@ class PersistentMap {
   std::size_t erase(std::string_view key) {
     if (!Get(key)) return 0;
     EraseBelow(*root_.Mutable(), key);
-    if (--size_ == 0) root_ = NodeRef();
+    if (--size_ == 0) clear();
     return 1;
   }
   void clear() {
     root_ = NodeRef();
     size_ = 0;
+    height_ = 0;
   }
 
   friend bool operator==(const PersistentMap& a, const PersistentMap& b) {
@@ -400,7 +407,14 @@ class PersistentMap {
 
   template <typename Make>
   value_type* Upsert(std::string&& key, bool& inserted, Make make) {
-    if (!root_) root_ = NodeRef::Make(true);
+    if (!root_) {
+      root_ = NodeRef::Make(true);
+      height_ = 1;
+    }
+    // A full root may split: one level more, which the iterators must hold.
+    if (height_ == kMaxDepth && root_->size() == kMaxFanOut) {
+      throw std::length_error("PersistentMap: too deep (erased from too much between inserts)");
+    }
     Split split;
     value_type* item = UpsertBelow(*root_.Mutable(), std::move(key), inserted, make, split);
     if (split.right) {
@@ -410,6 +424,7 @@ class PersistentMap {
       root->children.push_back(std::move(root_));
       root->children.push_back(std::move(split.right));
       root_ = std::move(root);
+      ++height_;
     }
     if (inserted) ++size_;
     return item;
@@ -474,6 +489,7 @@ class PersistentMap {
 
   NodeRef root_;
   std::size_t size_ = 0;
+  std::size_t height_ = 0;  // levels from the root to the leaves
 };
 
 // A sequence that copies share, in chunks of 64: push_back after a copy
