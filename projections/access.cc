@@ -24,12 +24,14 @@ bool IsReferent(const Caller& caller) {
 }
 
 bool HasSignedCharter(const State& now, const Caller& caller) {
-  if (!now.current_charter) return true;
+  // Before any charter is published, a signature of any version counts, as
+  // for commands (Context::Charter): never "no charter, so no rule".
+  const auto& current = now.current_charter;
   // The state is the authority; the caller's copy may predate a signature.
   if (auto it = now.people.find(caller.person_id); it != now.people.end()) {
-    return it->second.HasSigned(*now.current_charter);
+    return current ? it->second.HasSigned(*current) : !it->second.charters.empty();
   }
-  return caller.charter_signed == now.current_charter;
+  return current ? caller.charter_signed == current : caller.charter_signed.has_value();
 }
 
 bool CanSeeCell(const State& now, const Caller& caller, std::string_view cell_id) {

@@ -32,7 +32,7 @@ namespace vigie::projections {
 
 bool IsReferent(const Caller& caller);  // referent or deputy_referent
 
-// The current charter signed (or none published yet).
+// The current charter signed; before any is published, any version signed.
 bool HasSignedCharter(const State& now, const Caller& caller);
 
 // Inside the cell (see above); `cell_id` unknown: false.

@@ -2,6 +2,7 @@
 // lists (projections/decide_structure.cc).
 #include <gtest/gtest.h>
 
+#include "projections/access.h"
 #include "tests/projections/decide_fixture.h"
 
 namespace vigie::projections::domain_testing {
@@ -152,6 +153,22 @@ TEST_F(StructureTest, PublishedCharterMustBeSignedAgain) {
       "topic": "rodeos", "neighbourhood": "", "summary": "S", "sensitivity": "confidential"})");
   EXPECT_EQ(Refuse("admin", "publish-charter", R"({"charter_version": "v2"})").code(), SC::kAlreadyExists);
   EXPECT_EQ(Refuse("ref", "publish-charter", R"({"charter_version": "v3"})").code(), SC::kPermissionDenied);
+}
+
+// SPEC §3: nobody reads confidential information or a situation before
+// signing the charter. With none published yet, a signature of any version
+// counts (as for commands); no signature at all still shuts the door.
+TEST_F(StructureTest, BeforeAnyCharterIsPublishedReadingStillNeedsASignature) {
+  ASSERT_FALSE(state_.current_charter.has_value());
+  Run("m-ville", "share-information", R"({"info_id": "i1", "cell_id": "partenariale",
+      "topic": "rodeos", "neighbourhood": "", "summary": "S", "sensitivity": "confidential"})");
+  const InformationItem& item = state_.information.at("i1");
+  EXPECT_TRUE(HasSignedCharter(state_, CallerOf("m-ville")));
+  EXPECT_TRUE(CanSeeInformation(state_, CallerOf("m-education"), item));
+  EXPECT_FALSE(HasSignedCharter(state_, CallerOf("m-bailleur")));
+  EXPECT_FALSE(CanSeeInformation(state_, CallerOf("m-bailleur"), item));
+  Run("m-bailleur", "sign-charter", R"({"charter_version": "v1"})");
+  EXPECT_TRUE(CanSeeInformation(state_, CallerOf("m-bailleur"), item));
 }
 
 TEST_F(StructureTest, ClosedListsAreExtendedRenamedAndRetired) {

@@ -86,6 +86,10 @@ TEST_F(ObservabilityTest, EveryDenialLeavesOneLogLineWithoutSecrets) {
                                  R"({"partner_id":"ville","name":"Ville","kind":"local_authority"})", admin_))
                 .result_int(), 201);
   const std::string member = Enroll(client, "m-ville", "ville", "member");
+  // Signed, so that a situation it may not see is hidden (404), not refused
+  // for the charter (403).
+  ASSERT_EQ(client.Send(HttpPost("/v1/commands/sign-charter", R"({"charter_version":"v1"})", member)).result_int(),
+            201);
 
   struct Denial {
     http::request<http::string_body> request;
