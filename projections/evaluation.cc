@@ -292,12 +292,14 @@ Result<json::value> EvaluationBody(const State& shown, int year, const std::stri
   return json::value(std::move(body));
 }
 
+Status CheckEvaluationRead(const Caller& caller) {
+  if (CanReadEvaluation(caller)) return Status::Ok();
+  return PermissionDenied("the evaluation is read by the evaluation committee, the referent, chairs and auditors");
+}
+
 Result<json::value> EvaluationView(const ViewScope& scope, const Caller& caller, int year,
                                    const std::string& checkpoint) {
-  if (!CanReadEvaluation(caller)) {
-    return Fail(PermissionDenied(
-        "the evaluation is read by the evaluation committee, the referent, chairs and auditors"));
-  }
+  if (Status allowed = CheckEvaluationRead(caller); !allowed.ok()) return Fail(std::move(allowed));
   Result<json::value> body = EvaluationBody(scope.shown, year, checkpoint, scope.facts);
   if (body) body->as_object()["as_of"] = TimeJson(scope.shown_time_ns);
   return body;

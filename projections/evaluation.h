@@ -65,9 +65,11 @@ Result<boost::json::value> EvaluationBody(const State& shown, int year,
                                           const std::string& checkpoint,
                                           const FactIndex* facts = nullptr);
 
+// kPermissionDenied unless CanReadEvaluation, with the reason.
+Status CheckEvaluationRead(const Caller& caller);
+
 // The same for a caller, plus `as_of`: the instant the state shown was
-// current ("as known on"), RFC 3339. kPermissionDenied unless
-// CanReadEvaluation.
+// current ("as known on"), RFC 3339. Runs CheckEvaluationRead.
 Result<boost::json::value> EvaluationView(const ViewScope& scope, const Caller& caller, int year,
                                           const std::string& checkpoint);
 

@@ -65,6 +65,19 @@ bool LockUnlessSlow(std::unique_lock<std::mutex>& lock, bool may_wait) {
   return false;
 }
 
+// A command_id replays only its own submitter's command (SPEC: "a command
+// replayed"). Anyone else reusing it gets a conflict, not the first answer,
+// whose streams could name a situation they may not see.
+Status CommandIdTaken() { return AlreadyExists("this command_id is another person's command"); }
+
+Status ReplayedBy(const eventstore::EventStore& store, const eventstore::AppendResult& first,
+                  const Caller& caller) {
+  if (first.events.empty()) return Status::Ok();
+  Result<eventstore::StoredEvent> event = store.Read(first.events.front().position);
+  if (!event) return event.error();
+  return event->actor.person == caller.person_id ? Status::Ok() : CommandIdTaken();
+}
+
 }  // namespace
 
 LedgerImpl::LedgerImpl(eventstore::EventStore* store, LedgerOptions options,
@@ -198,7 +211,7 @@ void LedgerImpl::CommitAsync(std::unique_lock<std::mutex>& lock, Decided decided
   }
 
   auto promise = std::make_shared<std::promise<Result<eventstore::AppendResult>>>();
-  pending_commands_[submission.command_id] = promise->get_future().share();
+  pending_commands_[submission.command_id] = {promise->get_future().share(), submission.actor.person};
   ++in_flight_;
   auto completion = std::make_shared<Completion>();
   completion->finish = [this, promise, drop_keys, created_keys = std::move(created_keys), first_position,
@@ -270,10 +283,15 @@ bool LedgerImpl::RunCommand(const Caller& caller, std::string_view name, const b
   if (!LockUnlessSlow(lock, may_wait)) return false;
   if (!command->command_id.empty()) {
     if (auto pending = pending_commands_.find(command->command_id); pending != pending_commands_.end()) {
+      if (pending->second.person_id != caller.person_id) {
+        lock.unlock();
+        done(Fail(CommandIdTaken()));
+        return true;
+      }
       if (!may_wait) return false;
       // The same command, still on its way to the disk: its answer, when
       // it comes (a short wait, on this thread).
-      AppendFuture first = pending->second;
+      AppendFuture first = pending->second.append;
       lock.unlock();
       const Result<eventstore::AppendResult>& result = first.get();
       if (!result) {
@@ -288,7 +306,12 @@ bool LedgerImpl::RunCommand(const Caller& caller, std::string_view name, const b
     // this ledger's own are in pending_commands_ until they are.
     if (std::optional<eventstore::AppendResult> stored = store_->FindCommand(command->command_id)) {
       lock.unlock();
-      done(CommandAnswer{AnswerBody(command->command_id, *stored), true});
+      Status own = ReplayedBy(*store_, *stored, caller);
+      if (!own.ok()) {
+        done(Fail(std::move(own)));
+      } else {
+        done(CommandAnswer{AnswerBody(command->command_id, *stored), true});
+      }
       return true;
     }
   } else {
@@ -371,6 +394,17 @@ std::optional<Result<Caller>> LedgerImpl::AuthenticateWith(std::string_view bear
 
 Result<boost::json::value> LedgerImpl::Situation(const Caller& caller, std::string_view situation_id,
                                                  const AsOf& as_of, std::optional<std::string> purpose) {
+  // A past file is checked before anything is recorded: a bad `as_of`, or
+  // a date before the situation existed, is refused and records no read.
+  // The view is let go before Commit: it holds the live state's read lock,
+  // and a commit waits for an fsync.
+  if (as_of.position || as_of.recorded_at_ns) {
+    Result<StateView> past = ViewAt(as_of);
+    if (!past) return Fail(past.error());
+    if (Status st = CheckSituationFile(past->scope(), caller, situation_id, purpose); !st.ok()) {
+      return Fail(std::move(st));
+    }
+  }
   {
     std::unique_lock lock(write_mu_);
     if (write_model_stale_) VIGIE_RETURN_IF_ERROR_EXPECTED(RebuildWriteModelLocked(lock));

@@ -117,7 +117,11 @@ class LedgerImpl final : public Ledger {
   std::condition_variable idle_;  // signalled when in_flight_ drops to 0
   State write_;
   std::unordered_map<std::string, std::uint64_t> heads_;  // stream -> version of its last event
-  std::map<std::string, AppendFuture> pending_commands_;  // command_id -> its append
+  struct PendingCommand {
+    AppendFuture append;
+    std::string person_id;  // who submitted it: only they may replay it
+  };
+  std::map<std::string, PendingCommand> pending_commands_;  // by command_id
   std::size_t in_flight_ = 0;
   bool write_model_stale_ = false;
 };

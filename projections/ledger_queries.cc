@@ -118,6 +118,8 @@ Result<boost::json::value> LedgerImpl::Plan(const Caller& caller, const AsOf& as
 
 Result<boost::json::value> LedgerImpl::EvaluationJson(const Caller& caller, int year,
                                                       const AsOf& as_of) const {
+  // Before the past state is built and a tree head signed for it.
+  if (Status allowed = CheckEvaluationRead(caller); !allowed.ok()) return Fail(std::move(allowed));
   Result<StateView> view = ViewAt(as_of);
   if (!view) return Fail(view.error());
   // The report is tied to a signed tree head of exactly what it shows.

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <limits>
 
 namespace vigie::projections {
 namespace {
@@ -11,6 +12,17 @@ using std::chrono::sys_days;
 
 constexpr std::int64_t kNsPerSecond = 1'000'000'000;
 constexpr std::int64_t kSecondsPerDay = 86'400;
+
+// Instants are int64 nanoseconds (1677 to 2262): a midnight beyond that
+// range is before or after every instant, so it saturates instead of
+// overflowing (a dashboard period ending in 2263, say).
+std::int64_t SecondsToNs(std::int64_t seconds) {
+  std::int64_t ns = 0;
+  if (__builtin_mul_overflow(seconds, kNsPerSecond, &ns)) {
+    return seconds < 0 ? std::numeric_limits<std::int64_t>::min() : std::numeric_limits<std::int64_t>::max();
+  }
+  return ns;
+}
 
 std::int64_t FloorDiv(std::int64_t a, std::int64_t b) {
   std::int64_t q = a / b;
@@ -88,8 +100,8 @@ std::int64_t ParisMidnight(CivilDate date) {
   const std::int64_t local = DaysSinceEpoch(year, month, date.day) * kSecondsPerDay;
   // Summer time changes at 01:00 UTC, never near a Paris midnight, so the
   // offset an hour before is the offset at midnight.
-  const int offset = ParisOffsetSeconds((local - 3600) * kNsPerSecond);
-  return (local - offset) * kNsPerSecond;
+  const int offset = ParisOffsetSeconds(SecondsToNs(local - 3600));
+  return SecondsToNs(local - offset);
 }
 
 Period ParisYear(int year) {

@@ -60,7 +60,8 @@ struct CivilDate {
 // The civil date in Paris at instant t.
 CivilDate ParisDate(std::int64_t t_ns);
 // The instant of Paris midnight starting `date` (month may overflow 12:
-// {2013, 13, 1} is 1 January 2014).
+// {2013, 13, 1} is 1 January 2014). Beyond the instants int64 nanoseconds
+// hold (1677-2262), the lowest or highest instant.
 std::int64_t ParisMidnight(CivilDate date);
 // [1 January, 1 January of the next year) of `year`, Paris time.
 Period ParisYear(int year);

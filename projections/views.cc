@@ -410,16 +410,21 @@ Status CheckSituationRead(const State& now, const Caller& caller, std::string_vi
   return Status::Ok();
 }
 
+Status CheckSituationFile(const ViewScope& v, const Caller& caller, std::string_view situation_id,
+                          const std::optional<std::string>& purpose) {
+  if (Status st = CheckSituationRead(v.now, caller, situation_id, purpose); !st.ok()) return st;
+  if (!Find(v.shown.situations, situation_id)) return SituationNotFound();
+  return Status::Ok();
+}
+
 Result<json::value> SituationFileView(const ViewScope& v, const Caller& caller,
                                       std::string_view situation_id,
                                       const std::optional<std::string>& purpose,
                                       const Unsealer& unseal) {
-  if (Status st = CheckSituationRead(v.now, caller, situation_id, purpose); !st.ok()) {
+  if (Status st = CheckSituationFile(v, caller, situation_id, purpose); !st.ok()) {
     return Fail(std::move(st));
   }
-  const Situation* found = Find(v.shown.situations, situation_id);
-  if (!found) return Fail(SituationNotFound());
-  const Situation& s = *found;
+  const Situation& s = *Find(v.shown.situations, situation_id);
   const State& st = v.shown;
   const std::int64_t t = v.shown_time_ns;
   json::object o;

@@ -70,8 +70,12 @@ Result<boost::json::value> SituationListView(const ViewScope& scope, const Calle
 Status CheckSituationRead(const State& now, const Caller& caller, std::string_view situation_id,
                           const std::optional<std::string>& purpose);
 
-// The situation file as of `scope.shown` (kNotFound also when it did not
-// exist yet then). Runs CheckSituationRead itself.
+// CheckSituationRead, then kNotFound when the situation did not exist yet
+// in `scope.shown`: everything SituationFileView would refuse.
+Status CheckSituationFile(const ViewScope& scope, const Caller& caller, std::string_view situation_id,
+                          const std::optional<std::string>& purpose);
+
+// The situation file as of `scope.shown`. Runs CheckSituationFile itself.
 Result<boost::json::value> SituationFileView(const ViewScope& scope, const Caller& caller,
                                              std::string_view situation_id,
                                              const std::optional<std::string>& purpose,

@@ -28,6 +28,12 @@ namespace json = boost::json;
 
 std::int64_t At(std::string_view text) { return *ParseRfc3339(text); }
 
+AsOf At(std::uint64_t tree_size) {
+  AsOf as_of;
+  as_of.position = tree_size;
+  return as_of;
+}
+
 class LedgerTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -183,6 +189,27 @@ TEST_F(LedgerTest, ReplayedCommandIdReturnsTheFirstAnswer) {
   EXPECT_EQ(store_->Size(), size);
 }
 
+// A command_id replays its own submitter's command only: another caller
+// reusing it (here to learn which situation the referent opened) gets a
+// conflict, whether the first command is stored or still on its way.
+TEST_F(LedgerTest, OnlyItsSubmitterReplaysACommand) {
+  const char* open = R"({"situation_id": "s2", "cell_id": "partenariale", "pseudonym": "Léa M.",
+      "birth_year": 2001, "referral_source": "education", "reason": "decrochage_scolaire",
+      "need_to_know": ["ddsp"], "command_id": "2c1b7e33-2a57-4d7c-9d7c-43a1c9a8b001"})";
+  Result<CommandAnswer> first = Try(referent_, "open-situation", open);
+  ASSERT_TRUE(first.has_value()) << first.error().ToString();
+  const std::uint64_t size = store_->Size();
+  Result<CommandAnswer> stolen = Try(member_, "sign-charter",
+      R"({"charter_version": "v9", "command_id": "2c1b7e33-2a57-4d7c-9d7c-43a1c9a8b001"})");
+  ASSERT_FALSE(stolen.has_value());
+  EXPECT_EQ(stolen.error().code(), StatusCode::kAlreadyExists);
+  EXPECT_EQ(stolen.error().message().find("s2"), std::string::npos);
+  Result<CommandAnswer> again = Try(referent_, "open-situation", open);
+  ASSERT_TRUE(again.has_value()) << again.error().ToString();
+  EXPECT_TRUE(again->replayed);
+  EXPECT_EQ(store_->Size(), size);
+}
+
 TEST_F(LedgerTest, RefusedCommandsRecordNothing) {
   const std::uint64_t size = store_->Size();
   EXPECT_EQ(Try(member_, "register-partner", R"({"partner_id": "x", "name": "X", "kind": "other"})").error().code(),
@@ -270,6 +297,32 @@ TEST_F(LedgerTest, ConsultingASituationIsRecordedAndShowsTheFile) {
   Result<json::value> log = ledger_->AccessLog(auditor_, AccessLogQuery{});
   ASSERT_TRUE(log.has_value()) << log.error().ToString();
   EXPECT_NE(json::serialize(*log).find("préparer la cellule"), std::string::npos);
+}
+
+// A past file that cannot be shown (an as_of beyond the log, a date before
+// the situation was opened) is refused before the read is recorded: the
+// access log holds only reads that happened.
+TEST_F(LedgerTest, RefusedPastFilesRecordNoConsultation) {
+  const std::uint64_t before_opening = store_->Size();
+  OpenSituation();
+  const std::uint64_t size = store_->Size();
+  const auto purpose = std::string("préparer la cellule");
+  EXPECT_EQ(ledger_->Situation(member_, "s1", At(size + 100), purpose).error().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger_->Situation(member_, "s1", At(before_opening), purpose).error().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(store_->Size(), size);
+  Result<json::value> file = ledger_->Situation(member_, "s1", At(size), purpose);
+  ASSERT_TRUE(file.has_value()) << file.error().ToString();
+  EXPECT_EQ(store_->Size(), size + 1);
+}
+
+// Who may read the evaluation is checked before anything is built for the
+// date asked: a member is refused (403) even with an as_of beyond the log.
+TEST_F(LedgerTest, EvaluationRefusesTheRoleBeforeLookingAtTheDate) {
+  const AsOf beyond = At(store_->Size() + 100);
+  EXPECT_EQ(ledger_->Evaluation(member_, 2013, beyond).error().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(ledger_->Evaluation(referent_, 2013, beyond).error().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(LedgerTest, RetentionDestroysTheKeyPhysically) {

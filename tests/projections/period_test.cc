@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "projections/statistics.h"
 #include "tests/projections/zsp_scenario.h"
 
@@ -34,6 +36,17 @@ TEST(PeriodTest, MidnightsAndDates) {
   EXPECT_EQ(d.day, 1);
   EXPECT_EQ(FormatParisTime(ParisMidnight({2013, 4, 1})), "2013-04-01T00:00:00+02:00");
   EXPECT_EQ(FormatParisTime(T("2013-12-31T23:00:00Z")), "2014-01-01T00:00:00+01:00");
+}
+
+// The last instants int64 nanoseconds hold (April 2262): a period running
+// past them ends at `to`, and no boundary computation overflows.
+TEST(PeriodTest, BoundariesBeyondTheLastInstantSaturate) {
+  EXPECT_EQ(ParisMidnight({2263, 1, 1}), std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(ParisMidnight({1677, 1, 1}), std::numeric_limits<std::int64_t>::min());
+  auto periods = SplitPeriods(T("2262-01-01T00:00:00Z"), T("2262-04-01T00:00:00Z"), Granularity::kYear);
+  ASSERT_TRUE(periods.has_value()) << periods.error().ToString();
+  ASSERT_EQ(periods->size(), 1u);
+  EXPECT_EQ(periods->front().end_ns, T("2262-04-01T00:00:00Z"));
 }
 
 TEST(PeriodTest, MonthsOfAYear) {
