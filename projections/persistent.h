@@ -325,11 +325,6 @@ class PersistentMap {
   std::pair<iterator, bool> emplace(std::string key, V value) {
     return try_emplace(std::move(key), std::move(value));
   }
-  std::pair<iterator, bool> insert(value_type item) { return try_emplace(item.first, std::move(item.second)); }
-  template <typename Hint>
-  iterator emplace_hint(const Hint&, std::string key, V value) {
-    return try_emplace(std::move(key), std::move(value)).first;
-  }
   V& operator[](std::string_view key) { return try_emplace(std::string(key)).first->second; }
 
   std::size_t erase(std::string_view key) {

@@ -303,23 +303,15 @@ testing::AssertionResult RandomWrite(std::mt19937_64& rng, const std::string& ke
       bool inserted = false;
       const auto sit = sm.find(key);
       const bool present = sit != sm.end();
-      switch (Below(rng, 3)) {
-        case 0:
-          inserted = pm.emplace(key, value).second;
-          break;
-        case 1:
-          inserted = pm.insert({key, value}).second;
-          break;
-        default: {
-          const std::size_t before = pm.size();
-          const auto it = pm.emplace_hint(std::as_const(pm).end(), key, value);
-          inserted = pm.size() != before;
-          if (it->first != key) return testing::AssertionFailure() << "emplace_hint(" << Printable(key) << ")";
-          break;
-        }
+      if (Below(rng, 2) == 0) {
+        inserted = pm.emplace(key, value).second;
+      } else {
+        const auto [it, fresh] = pm.try_emplace(key, value);
+        inserted = fresh;
+        if (it->first != key) return testing::AssertionFailure() << "try_emplace(" << Printable(key) << ")";
       }
       if (inserted == present) {
-        return testing::AssertionFailure() << "emplace/insert(" << Printable(key) << "): inserted " << inserted;
+        return testing::AssertionFailure() << "emplace/try_emplace(" << Printable(key) << "): inserted " << inserted;
       }
       sm.emplace(key, value);
       break;
