@@ -32,19 +32,21 @@ void KeepEarliest(std::vector<std::int64_t>& earliest, std::uint32_t id, std::in
 
 std::size_t FactIndex::Names::Probe(std::string_view name, std::size_t hash) const {
   const std::size_t mask = slots_.size() - 1;
+  const std::uint64_t tag = hash >> 32;
   for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-    const std::uint32_t slot = slots_[i];
-    if (slot == 0 || (hashes_[slot - 1] == hash && names_[slot - 1] == name)) return i;
+    const std::uint64_t slot = slots_[i];
+    if (slot == 0 || ((slot >> 32) == tag && names_[(slot & 0xffff'ffff) - 1] == name)) return i;
   }
 }
 
 void FactIndex::Names::Grow() {
-  std::vector<std::uint32_t> slots(std::max<std::size_t>(16, 2 * slots_.size()), 0);
+  std::vector<std::uint64_t> slots(std::max<std::size_t>(16, 2 * slots_.size()), 0);
   const std::size_t mask = slots.size() - 1;
   for (std::uint32_t id = 0; id < names_.size(); ++id) {
-    std::size_t i = hashes_[id] & mask;
+    const std::size_t hash = std::hash<std::string_view>{}(names_[id]);
+    std::size_t i = hash & mask;
     while (slots[i] != 0) i = (i + 1) & mask;
-    slots[i] = id + 1;
+    slots[i] = Slot(hash, id);
   }
   slots_ = std::move(slots);
 }
@@ -53,24 +55,22 @@ std::uint32_t FactIndex::Names::Intern(std::string_view name) {
   if (slots_.empty()) Grow();
   const std::size_t hash = std::hash<std::string_view>{}(name);
   const std::size_t i = Probe(name, hash);
-  if (slots_[i] != 0) return slots_[i] - 1;
+  if (slots_[i] != 0) return static_cast<std::uint32_t>(slots_[i] & 0xffff'ffff) - 1;
   const auto id = static_cast<std::uint32_t>(names_.size());
   names_.emplace_back(name);
-  hashes_.push_back(hash);
-  slots_[i] = id + 1;
+  slots_[i] = Slot(hash, id);
   if (2 * names_.size() > slots_.size()) Grow();  // load factor <= 1/2
   return id;
 }
 
 std::uint32_t FactIndex::Names::Find(std::string_view name) const {
   if (slots_.empty()) return kNone;
-  const std::uint32_t slot = slots_[Probe(name, std::hash<std::string_view>{}(name))];
-  return slot == 0 ? kNone : slot - 1;
+  const std::uint64_t slot = slots_[Probe(name, std::hash<std::string_view>{}(name))];
+  return slot == 0 ? kNone : static_cast<std::uint32_t>(slot & 0xffff'ffff) - 1;
 }
 
 std::size_t FactIndex::Names::memory_bytes() const {
-  std::size_t bytes = slots_.capacity() * sizeof(std::uint32_t) + hashes_.capacity() * sizeof(std::size_t) +
-                      names_.size() * sizeof(std::string);
+  std::size_t bytes = slots_.capacity() * sizeof(std::uint64_t) + names_.size() * sizeof(std::string);
   for (const std::string& n : names_) {
     if (n.capacity() > 15) bytes += n.capacity() + 1;  // beyond the small-string buffer
   }
