@@ -92,7 +92,6 @@ LedgerImpl::LedgerImpl(eventstore::EventStore* store, LedgerOptions options,
 Status LedgerImpl::Open() {
   std::unique_lock lock(write_mu_);
   VIGIE_RETURN_IF_ERROR(RebuildWriteModelLocked(lock));
-  VIGIE_RETURN_IF_ERROR(reads_.CatchUp());
   // A crash between a durable SubjectErased and the key's destruction
   // leaves the key behind: destroy it now.
   for (const auto& [id, situation] : write_.situations) {
@@ -109,19 +108,31 @@ LedgerImpl::~LedgerImpl() {
 }
 
 Status LedgerImpl::RebuildWriteModelLocked(std::unique_lock<std::mutex>& lock) {
+  // With nothing in flight, every event this ledger submitted is durable
+  // and the store's size and heads are the whole truth.
   idle_.wait(lock, [&] { return in_flight_ == 0; });
-  State state;
+  // The write model is the read side's live state: both fold the same
+  // durable log with ApplyRecord, and a copy shares its collections
+  // (persistent.h), so the log is folded once, not once per side.
+  {
+    Result<StateView> live = reads_.View(AsOf{});
+    if (!live) return live.error();
+    write_ = live->now();
+  }
+  if (write_.size != store_->Size()) {
+    return Internal("the read side folded " + std::to_string(write_.size) + " events of a log of " +
+                    std::to_string(store_->Size()));
+  }
   std::unordered_map<std::string, std::uint64_t> heads;
-  std::uint64_t skipped = 0;
-  RecordAligner aligned;
-  VIGIE_RETURN_IF_ERROR(store_->Scan(0, store_->Size(), [&](const eventstore::RecordView& view) {
-    const schema::Record* r = aligned(view);
-    if (!ApplyRecord(state, view.position, r).ok()) ++skipped;
-    if (r && r->stream()) heads[r->stream()->str()] = r->version();
-    return true;
-  }));
-  if (skipped > 0) spdlog::warn("ledger: {} events of the log were not folded (see state.h)", skipped);
-  write_ = std::move(state);
+  constexpr std::size_t kPage = 4096;
+  std::string after;
+  for (;;) {
+    std::vector<eventstore::StreamHead> page = store_->Heads(after, kPage);
+    if (page.empty()) break;
+    after = page.back().stream;
+    for (eventstore::StreamHead& head : page) heads.insert_or_assign(std::move(head.stream), head.version);
+    if (page.size() < kPage) break;  // the last page
+  }
   heads_ = std::move(heads);
   write_model_stale_ = false;
   return Status::Ok();
