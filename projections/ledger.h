@@ -149,6 +149,9 @@ class Ledger {
 
   // ---- queries: JSON bodies of SPEC §6 -----------------------------------
   virtual Result<boost::json::value> Me(const Caller& caller) const = 0;
+  // Auditors only, checked against the current state as well as `caller`
+  // (a subscription keeps the caller it authenticated once): a person
+  // revoked since is kUnauthenticated, as their token now is.
   virtual Result<boost::json::value> Events(const Caller& caller, std::uint64_t from,
                                             std::size_t limit) const = 0;
   virtual Result<boost::json::value> Stream(const Caller& caller, std::string_view stream,

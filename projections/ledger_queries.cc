@@ -70,6 +70,24 @@ Result<boost::json::value> LedgerImpl::Events(const Caller& caller, std::uint64_
   if (Status allowed = CheckAuditor(caller); !allowed.ok()) return Fail(std::move(allowed));
   Result<std::vector<eventstore::StoredEvent>> events = store_->ReadForward(from, PageSize(limit));
   if (!events) return Fail(events.error());
+  {
+    // `caller` may have been authenticated long ago (a subscription reads
+    // every page with the caller it authenticated once), so the person is
+    // checked again in the live state. The view catches up with the log
+    // after the page was read: a revocation among the page's events
+    // refuses the page, so nobody receives an event recorded after their
+    // revocation. Refused as a fresh request with their token would be.
+    Result<StateView> view = ViewAt(AsOf{});
+    if (!view) return Fail(view.error());
+    const State& now = view->now();
+    auto person = now.people.find(caller.person_id);
+    if (person == now.people.end() || person->second.revoked) {
+      return Fail(Unauthenticated("unknown or revoked token"));
+    }
+    Caller current = caller;
+    current.roles = person->second.roles;
+    if (Status allowed = CheckAuditor(current); !allowed.ok()) return Fail(std::move(allowed));
+  }
   const std::uint64_t next = events->empty() ? from : events->back().position + 1;
   return boost::json::value(boost::json::object{{"events", EventsPage(*events)}, {"next", next}});
 }

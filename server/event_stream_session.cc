@@ -8,6 +8,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "server/problem.h"
+#include "server/router_internal.h"
 
 namespace vigie::server {
 namespace {
@@ -116,11 +117,14 @@ void EventStreamSession::OnPage(Result<EventStreamPage> page) {
   reading_ = false;
   if (closed_) return;
   if (!page) {
+    // A subscriber refused since it subscribed (revoked) leaves the same
+    // log line as a refused request.
     Response problem = ProblemFromStatus(page.error());
-    if (!problem.log_note.empty()) {
+    NoteDenial(problem, start_.subscription.caller.person_id);
+    if (!problem.log_note.empty() || !problem.denial.empty()) {
       context_.log.Write({start_.request_id, start_.method, "/v1/subscribe", problem.status,
                           std::chrono::steady_clock::now() - start_.started, start_.peer,
-                          problem.log_note, start_.subscription.caller.person_id, {}});
+                          problem.log_note, problem.person_id, problem.denial});
     }
     close_after_write_ = true;
     return Write("event: error\ndata: " + problem.body + "\n\n");

@@ -14,6 +14,12 @@
 // not take a write within write_timeout is dropped (socket closed,
 // vigie_subscribers_dropped_total).
 //
+// Access: Ledger::Events checks the subscriber against the current state
+// for every page, so one revoked since it subscribed gets
+// "event: error\ndata: <problem JSON>\n\n" and the stream ends. The
+// revocation is itself an event, which the stream reads next, so no
+// event recorded after it is sent, and an idle stream ends as well.
+//
 // Owned like HttpSession; every member is touched on the strand only.
 #include <chrono>
 #include <memory>

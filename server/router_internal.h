@@ -1,6 +1,7 @@
 #pragma once
 // Shared by the router's translation units (router.cc, ledger_routes.cc,
-// audit_routes.cc); not part of the server's interface.
+// audit_routes.cc), and NoteDenial by the event stream's session; not part
+// of the server's interface.
 #include <string>
 #include <string_view>
 #include <vector>

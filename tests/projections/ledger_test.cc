@@ -264,6 +264,22 @@ TEST_F(LedgerTest, AuditorsReadTheLogWithProvableRecords) {
   EXPECT_EQ(limited->at("next").to_number<std::uint64_t>(), 5u);
 }
 
+// A caller authenticated before a change (a subscription keeps the caller
+// it authenticated once) reads the log only as the current state allows.
+TEST_F(LedgerTest, TheLogIsReadOnlyByCurrentAuditors) {
+  ASSERT_TRUE(ledger_->Events(auditor_, 0, 10).has_value());
+  Caller stranger = auditor_;
+  stranger.person_id = "nobody";
+  EXPECT_EQ(ledger_->Events(stranger, 0, 10).error().code(), StatusCode::kUnauthenticated);
+  Caller claiming = member_;  // roles the state does not give
+  claiming.roles = {"auditor"};
+  EXPECT_EQ(ledger_->Events(claiming, 0, 10).error().code(), StatusCode::kPermissionDenied);
+
+  Exec(admin_, "revoke-person", R"({"person_id": "audit"})");
+  EXPECT_EQ(ledger_->Events(auditor_, 0, 10).error().code(), StatusCode::kUnauthenticated);
+  EXPECT_EQ(ledger_->Events(auditor_, store_->Size(), 10).error().code(), StatusCode::kUnauthenticated);
+}
+
 TEST_F(LedgerTest, PersonalDataReachesTheLogOnlyAsCiphertext) {
   OpenSituation();
   Result<json::value> stream = ledger_->Stream(auditor_, "situation-s1", 0, 10);

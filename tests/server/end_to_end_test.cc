@@ -158,5 +158,28 @@ TEST_F(EndToEndTest, SubscribeStreamsTheLogAndItsTail) {
   EXPECT_NE(seen.find("\"leaf_hash\":\""), std::string::npos);
 }
 
+// The subscriber is checked again for every page: once revoked, the stream
+// sends no event recorded since (the revocation included), only the 401
+// problem, and ends.
+TEST_F(EndToEndTest, ARevokedAuditorsStreamEndsWithAnError) {
+  Client client(server_->port());
+  const std::string auditor = EnrollAuditor(client);
+  Client subscriber(server_->port());
+  ASSERT_FALSE(subscriber.Write(HttpGet("/v1/subscribe", auditor)));  // new events only
+  std::string seen;
+  ASSERT_FALSE(subscriber.ReadUntil(": keep-alive\n\n", &seen));  // subscribed
+
+  auto revoked = client.Send(HttpPost("/v1/commands/revoke-person", R"({"person_id":"inspecteur"})", admin_));
+  ASSERT_EQ(revoked.result_int(), 201) << revoked.body();
+  auto command = client.Send(HttpPost("/v1/commands/register-partner",
+                                      R"({"partner_id":"mairie","name":"Mairie","kind":"local_authority"})", admin_));
+  ASSERT_EQ(command.result_int(), 201) << command.body();
+
+  EXPECT_TRUE(subscriber.ClosedWithin(3000ms, &seen));
+  EXPECT_NE(seen.find("event: error\ndata: "), std::string::npos) << seen;
+  EXPECT_NE(seen.find(R"("status":401)"), std::string::npos) << seen;
+  EXPECT_EQ(seen.find("\nid: "), std::string::npos) << seen;
+}
+
 }  // namespace
 }  // namespace vigie::server::testing

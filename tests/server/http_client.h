@@ -83,17 +83,18 @@ class Client {
   }
 
   // Waits for the server to close: true when the connection ended within
-  // `within` (EOF or reset), reading and discarding any bytes before. On
-  // false the connection is left open (no stream timeout is used, which
-  // would close the client's own socket).
-  bool ClosedWithin(std::chrono::milliseconds within) {
+  // `within` (EOF or reset), reading any bytes before (appended to `seen`
+  // when given). On false the connection is left open (no stream timeout
+  // is used, which would close the client's own socket).
+  bool ClosedWithin(std::chrono::milliseconds within, std::string* seen = nullptr) {
     const auto deadline = Clock::now() + within;
     while (true) {
       char chunk[4096];
       beast::error_code result;
       net::steady_timer timer(io_, deadline);
-      stream_.socket().async_read_some(net::buffer(chunk), [&](beast::error_code e, std::size_t) {
+      stream_.socket().async_read_some(net::buffer(chunk), [&](beast::error_code e, std::size_t n) {
         result = e;
+        if (seen != nullptr) seen->append(chunk, n);
         timer.cancel();
       });
       timer.async_wait([&](beast::error_code e) {
