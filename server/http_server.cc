@@ -12,6 +12,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "server/descriptor_limit.h"
 #include "server/listener.h"
 #include "server/server_context.h"
 
@@ -60,6 +61,8 @@ struct HttpServer::Impl {
         workers(options.worker_threads, options.worker_queue_max),
         context{options, router, workers, metrics, log, store, {}, {false}, {0}} {}
 
+  Status FitConnectionsToDescriptors();
+
   HttpServerOptions options;
   Metrics metrics;
   RequestLog log;
@@ -75,6 +78,33 @@ struct HttpServer::Impl {
   bool started = false;
   bool stopped = false;
 };
+
+// Connections past the descriptor limit would fail accept() and take the
+// store's files (descriptor_limit.h): raises the soft limit if it is too
+// low, else serves fewer connections than asked, and says so.
+Status HttpServer::Impl::FitConnectionsToDescriptors() {
+  const std::size_t asked = options.max_connections;
+  const DescriptorLimit limit = RaiseDescriptorLimit(asked);
+  if (limit.now > limit.before) {
+    log.Info("raised the descriptor limit (RLIMIT_NOFILE) from " + std::to_string(limit.before) + " to " +
+             std::to_string(limit.now));
+  }
+  const std::size_t connections = ConnectionsWithin(limit.now, asked);
+  const std::string kept = std::to_string(DescriptorsNeeded(0));
+  if (connections == 0) {
+    return ResourceExhausted("the descriptor limit (RLIMIT_NOFILE " + std::to_string(limit.now) +
+                             ") leaves none for connections beside the " + kept +
+                             " kept for the store and refusals; raise it (ulimit -n)");
+  }
+  if (connections < asked) {
+    log.Warn("serving at most " + std::to_string(connections) + " connections, not max_connections " +
+             std::to_string(asked) + ": the descriptor limit (RLIMIT_NOFILE) is " + std::to_string(limit.now) +
+             " and cannot be raised, and " + kept + " are kept for the store and refusals");
+    options.max_connections = connections;
+    context.options.max_connections = connections;
+  }
+  return Status::Ok();
+}
 
 HttpServer::HttpServer(projections::Ledger& ledger, eventstore::EventStore& store,
                        HttpServerOptions options)
@@ -110,6 +140,7 @@ Status HttpServer::Start() {
     return InvalidArgument("bad listen address: " + std::string(e.what()));
   }
 
+  VIGIE_RETURN_IF_ERROR(s.FitConnectionsToDescriptors());
   s.listener = std::make_shared<Listener>(s.io, s.context);
   VIGIE_RETURN_IF_ERROR(s.listener->Listen(endpoint));
   s.started = true;

@@ -69,6 +69,9 @@ struct HttpServerOptions {
   // a worker. false: every command goes to a worker.
   bool commands_on_io_threads = true;
 
+  // Start raises the soft RLIMIT_NOFILE to fit these and what the store
+  // needs, or, when the hard limit forbids, serves fewer and logs a
+  // warning (descriptor_limit.h).
   std::size_t max_connections = 1024;
   std::size_t body_bytes_max = 1024 * 1024;
   std::size_t header_bytes_max = 16 * 1024;
@@ -102,7 +105,8 @@ class HttpServer {
 
   // Binds, listens and starts the threads; logs one line saying where.
   // kUnavailable when the address cannot be bound, kInvalidArgument for a
-  // bad option, kFailedPrecondition when called twice.
+  // bad option, kResourceExhausted when the descriptor limit leaves room
+  // for no connection, kFailedPrecondition when called twice.
   Status Start();
   void Stop();
 

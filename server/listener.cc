@@ -1,6 +1,7 @@
 #include "server/listener.h"
 
 #include <array>
+#include <cerrno>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
@@ -28,10 +29,29 @@ std::string ConnectionLimitAnswer() {
          "Content-Length: " + std::to_string(problem.body.size()) + "\r\n\r\n" + problem.body;
 }
 
+// The accept() errors that say the process or the system is out of
+// descriptors or memory, which only time cures.
+bool IsOutOfResources(const boost::system::error_code& ec) {
+  if (ec.category() != boost::system::system_category()) return false;
+  switch (ec.value()) {
+    case EMFILE:
+    case ENFILE:
+    case ENOBUFS:
+    case ENOMEM:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
 
 Listener::Listener(net::io_context& io, ServerContext& context)
-    : io_(io), strand_(net::make_strand(io)), acceptor_(strand_), context_(context) {}
+    : io_(io),
+      strand_(net::make_strand(io)),
+      acceptor_(strand_),
+      accept_retry_(strand_),
+      context_(context) {}
 
 Status Listener::Listen(const tcp::endpoint& endpoint) {
   boost::system::error_code ec;
@@ -55,6 +75,7 @@ void Listener::Stop() {
   net::post(strand_, [self = shared_from_this()] {
     boost::system::error_code ec;
     self->acceptor_.close(ec);
+    self->accept_retry_.cancel();
   });
 }
 
@@ -66,7 +87,12 @@ void Listener::Accept() {
 
 void Listener::OnAccept(boost::system::error_code ec, tcp::socket socket) {
   if (!acceptor_.is_open()) return;  // stopped
+  if (IsOutOfResources(ec)) return AcceptLater(ec);
   if (!ec) {
+    if (out_of_resources_) {
+      out_of_resources_ = false;
+      context_.log.Info("accepting connections again");
+    }
     if (context_.stopping) {
       boost::system::error_code ignored;
       socket.close(ignored);
@@ -77,9 +103,22 @@ void Listener::OnAccept(boost::system::error_code ec, tcp::socket socket) {
       std::make_shared<HttpSession>(std::move(socket), ConnectionTicket(context_), context_)->Run();
     }
   }
-  // Accept errors (out of descriptors, a peer reset before accept) are not
-  // the listener's end: keep accepting.
+  // Other accept errors (a peer reset before accept) are not the
+  // listener's end: keep accepting.
   Accept();
+}
+
+void Listener::AcceptLater(const boost::system::error_code& ec) {
+  if (!out_of_resources_) {
+    out_of_resources_ = true;
+    context_.log.Warn("cannot accept connections (" + ec.message() + "); trying again every " +
+                      std::to_string(kAcceptRetryDelay.count()) + " ms");
+  }
+  accept_retry_.expires_after(kAcceptRetryDelay);
+  accept_retry_.async_wait([self = shared_from_this()](boost::system::error_code waited) {
+    if (waited || !self->acceptor_.is_open()) return;  // cancelled: stopped
+    self->Accept();
+  });
 }
 
 void Listener::Reject(tcp::socket socket) {

@@ -30,6 +30,20 @@ std::string Utc(std::chrono::system_clock::time_point t) {
 // The method is a token chosen by the client; keep it short in the log.
 std::string Method(std::string_view method) { return Abbreviate(method, 16); }
 
+// A line that is not a request's (RequestLog::Info, RequestLog::Warn).
+void WriteMessage(spdlog::logger& logger, LogFormat format, spdlog::level::level_enum level,
+                  std::string_view message) {
+  if (format == LogFormat::kJsonLines) {
+    boost::json::object line;
+    line["ts"] = Utc(std::chrono::system_clock::now());
+    line["level"] = level == spdlog::level::warn ? "warn" : "info";
+    line["message"] = message;
+    logger.log(level, "{}", boost::json::serialize(line));
+    return;
+  }
+  logger.log(level, "{}", message);
+}
+
 }  // namespace
 
 RequestLog::RequestLog(std::shared_ptr<spdlog::logger> logger, LogFormat format)
@@ -68,15 +82,11 @@ void RequestLog::Write(const RequestLogEntry& entry) const {
 }
 
 void RequestLog::Info(std::string_view message) const {
-  if (format_ == LogFormat::kJsonLines) {
-    boost::json::object line;
-    line["ts"] = Utc(std::chrono::system_clock::now());
-    line["level"] = "info";
-    line["message"] = message;
-    logger_->info("{}", boost::json::serialize(line));
-    return;
-  }
-  logger_->info("{}", message);
+  WriteMessage(*logger_, format_, spdlog::level::info, message);
+}
+
+void RequestLog::Warn(std::string_view message) const {
+  WriteMessage(*logger_, format_, spdlog::level::warn, message);
 }
 
 std::string RequestLog::NewRequestId() {

@@ -42,6 +42,9 @@ class RequestLog {
   void Write(const RequestLogEntry& entry) const;
   // A server event that is not a request (listening, stopping...).
   void Info(std::string_view message) const;
+  // One that asks for the operator's attention (a limit lowered, a resource
+  // running out).
+  void Warn(std::string_view message) const;
 
   // 16 hex digits from a CSPRNG: unguessable, so an id quoted in a support
   // request reveals nothing about traffic volume.

@@ -3,6 +3,16 @@
 // second; no case depends on a sleep to be right, only to bound a wait.
 #include "server/http_server.h"
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <future>
 #include <regex>
 #include <sstream>
@@ -12,6 +22,8 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include "server/descriptor_limit.h"
+#include "server/listener.h"
 #include "tests/server/exposition_check.h"
 #include "tests/server/http_client.h"
 #include "tests/server/test_support.h"
@@ -441,6 +453,126 @@ TEST_F(HttpServerTest, StartTwiceOrOnABusyPortFails) {
   same.port = server_->port();
   HttpServer other(ledger_, store_, same);
   EXPECT_EQ(other.Start().code(), StatusCode::kUnavailable);
+}
+
+// ---- the descriptor limit ------------------------------------------------
+
+// The soft RLIMIT_NOFILE set for one test, and the one before put back.
+class SoftDescriptorLimit {
+ public:
+  explicit SoftDescriptorLimit(rlim_t soft) {
+    EXPECT_EQ(getrlimit(RLIMIT_NOFILE, &original_), 0);
+    rlimit lowered = original_;
+    lowered.rlim_cur = soft;
+    EXPECT_EQ(setrlimit(RLIMIT_NOFILE, &lowered), 0);
+  }
+  ~SoftDescriptorLimit() { EXPECT_EQ(setrlimit(RLIMIT_NOFILE, &original_), 0); }
+  SoftDescriptorLimit(const SoftDescriptorLimit&) = delete;
+  SoftDescriptorLimit& operator=(const SoftDescriptorLimit&) = delete;
+
+  const rlimit& original() const { return original_; }
+
+ private:
+  rlimit original_{};
+};
+
+rlim_t SoftLimitNow() {
+  rlimit limit{};
+  EXPECT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
+  return limit.rlim_cur;
+}
+
+std::chrono::microseconds ProcessCpuTime() {
+  rusage usage{};
+  EXPECT_EQ(getrusage(RUSAGE_SELF, &usage), 0);
+  auto micros = [](const timeval& t) {
+    return std::chrono::seconds(t.tv_sec) + std::chrono::microseconds(t.tv_usec);
+  };
+  return micros(usage.ru_utime) + micros(usage.ru_stime);
+}
+
+TEST_F(HttpServerTest, StartRaisesASoftLimitTooLowForMaxConnections) {
+  const std::uint64_t needed = DescriptorsNeeded(options_.max_connections);
+  SoftDescriptorLimit low(400);
+  if (low.original().rlim_max != RLIM_INFINITY && low.original().rlim_max < needed) {
+    GTEST_SKIP() << "the hard descriptor limit is below " << needed;
+  }
+  Start();
+  EXPECT_EQ(SoftLimitNow(), needed);
+  EXPECT_NE(Log().find("raised the descriptor limit (RLIMIT_NOFILE) from 400 to " + std::to_string(needed)),
+            std::string::npos)
+      << Log();
+}
+
+// A hard limit cannot be raised again once lowered, so in a child process.
+TEST_F(HttpServerTest, StartServesFewerConnectionsThanTheHardLimitHolds) {
+  const pid_t child = fork();
+  ASSERT_NE(child, -1);
+  if (child == 0) {
+    const rlimit low{600, 600};
+    if (setrlimit(RLIMIT_NOFILE, &low) != 0) _exit(2);
+    options_.max_connections = 1024;
+    HttpServer server(ledger_, store_, options_);
+    if (!server.Start().ok()) _exit(3);
+    server.Stop();
+    const std::uint64_t fit = 600 - Listener::kRejectingMax - kDescriptorReserve;
+    const std::string warning = "serving at most " + std::to_string(fit) + " connections, not max_connections 1024";
+    _exit(Log().find(warning) == std::string::npos ? 4 : 0);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "2: setrlimit failed, 3: Start failed, 4: no warning";
+}
+
+// Out of descriptors, accept() fails and the connection stays in the
+// backlog: the listener waits between tries instead of spinning (a core's
+// worth of CPU), logs it once, and serves the connection once descriptors
+// are free again.
+TEST_F(HttpServerTest, AcceptWaitsWhileOutOfDescriptors) {
+  options_.io_threads = 1;
+  Start();
+  // Made before the descriptors run out; connected after.
+  const int client = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(client, 0);
+  const timeval receive_timeout{5, 0};
+  ASSERT_EQ(setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &receive_timeout, sizeof receive_timeout), 0);
+
+  std::vector<int> fillers;
+  {
+    const int probe = open("/dev/null", O_RDONLY);
+    ASSERT_GE(probe, 0);
+    close(probe);
+    SoftDescriptorLimit low(static_cast<rlim_t>(probe) + 8);
+    for (int fd = open("/dev/null", O_RDONLY); fd >= 0; fd = open("/dev/null", O_RDONLY)) fillers.push_back(fd);
+    ASSERT_EQ(errno, EMFILE);
+
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(server_->port());
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(connect(client, reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+    const std::string request = "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n";
+    ASSERT_EQ(send(client, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+
+    const auto cpu_before = ProcessCpuTime();
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const auto cpu = ProcessCpuTime() - cpu_before;
+    EXPECT_LT(cpu, std::chrono::milliseconds(150)) << "the accept loop spins";
+
+    for (int fd : fillers) close(fd);
+  }
+  char answer[64] = {};
+  const ssize_t got = recv(client, answer, sizeof answer - 1, 0);
+  close(client);
+  ASSERT_GT(got, 0) << "no answer once descriptors were free";
+  EXPECT_TRUE(std::string(answer).starts_with("HTTP/1.1 200")) << answer;
+  server_->Stop();
+  const std::string log = Log();
+  const std::string warning = "cannot accept connections";
+  const std::size_t first = log.find(warning);
+  EXPECT_NE(first, std::string::npos) << log;
+  EXPECT_EQ(log.find(warning, first + 1), std::string::npos) << "logged more than once: " << log;
 }
 
 }  // namespace
