@@ -1,6 +1,7 @@
 // Handlers of the domain routes: one Ledger call each, after strict parsing.
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 #include "server/problem.h"
 #include "server/router_internal.h"
@@ -65,30 +66,35 @@ bool Router::PostCommand(Call& call, Responder done, bool may_wait) const {
     return true;
   }
 
-  {
-    std::lock_guard lock(commands_mu_);
-    ++commands_in_flight_;
-  }
   projections::Ledger::CommandDone answered =
-      [this, name = *name, done = std::move(done)](Result<projections::CommandAnswer> answer) mutable {
-        struct CountedOut {
-          const Router* router;
-          ~CountedOut() { router->CommandAnswered(); }
-        } counted_out{this};
+      [this, counted = CommandInFlight(*this), name = *name,
+       done = std::move(done)](Result<projections::CommandAnswer> answer) mutable {
+        // Counted out once answered, even if answering throws; not when
+        // the ledger lets go of this function, which may be later.
+        CommandInFlight answering = std::move(counted);
         done(CommandResponse(name, answer));
       };
   if (may_wait) {
     ledger_.ExecuteAsync(call.caller, *name, *body, std::move(answered));
     return true;
   }
-  if (ledger_.TryExecuteAsync(call.caller, *name, *body, answered)) return true;
-  CommandAnswered();  // never started
-  return false;
+  // Refused: `answered` was neither called nor moved from, and counts the
+  // command out as it goes out of scope.
+  return ledger_.TryExecuteAsync(call.caller, *name, *body, answered);
 }
 
-void Router::CommandAnswered() const {
-  std::lock_guard lock(commands_mu_);
-  if (--commands_in_flight_ == 0) commands_done_.notify_all();
+Router::CommandInFlight::CommandInFlight(const Router& router) : router_(&router) {
+  std::lock_guard lock(router.commands_mu_);
+  ++router.commands_in_flight_;
+}
+
+Router::CommandInFlight::CommandInFlight(CommandInFlight&& other) noexcept
+    : router_(std::exchange(other.router_, nullptr)) {}
+
+Router::CommandInFlight::~CommandInFlight() {
+  if (router_ == nullptr) return;
+  std::lock_guard lock(router_->commands_mu_);
+  if (--router_->commands_in_flight_ == 0) router_->commands_done_.notify_all();
 }
 
 Response Router::CommandResponse(const std::string& name, const Result<projections::CommandAnswer>& answer) const {

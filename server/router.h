@@ -144,7 +144,20 @@ class Router {
   Response GetOpenApi(Call& call) const;
   // false: !may_wait and the ledger would wait (nothing done).
   bool PostCommand(Call& call, Responder done, bool may_wait) const;
-  void CommandAnswered() const;  // counts a command out of commands_in_flight_
+  // One command counted in commands_in_flight_ from construction until
+  // destroyed (a moved-from one counts nothing): PostCommand's answer
+  // function holds it, so the command is counted out however it ends,
+  // answered, refused before it started, or unwound by an exception.
+  class CommandInFlight {
+   public:
+    explicit CommandInFlight(const Router& router);
+    CommandInFlight(CommandInFlight&& other) noexcept;
+    CommandInFlight& operator=(CommandInFlight&&) = delete;
+    ~CommandInFlight();
+
+   private:
+    const Router* router_;
+  };
   // A command's answer: 201 (200 replayed) with the ledger's body, or the
   // problem; counted in the metrics.
   Response CommandResponse(const std::string& name, const Result<projections::CommandAnswer>& answer) const;

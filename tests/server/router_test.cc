@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <stdexcept>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -168,6 +169,48 @@ TEST_F(RouterEndpointTest, DestroyingTheRouterWaitsForACommandStillBeingAnswered
   router.reset();
   EXPECT_TRUE(responder_returned);
   store_thread.join();
+}
+
+// A ledger that throws before it answers a command (as a bad_alloc while
+// deciding would), whether it was left the command's answer function or not.
+class ThrowingLedger : public FakeLedger {
+ public:
+  using FakeLedger::FakeLedger;
+  void ExecuteAsync(const projections::Caller&, std::string_view, const json::value&, CommandDone) override {
+    throw std::runtime_error("out of memory");
+  }
+};
+
+// The HTTP layer answers such a command 500 (HandleSafelyAsync); it must
+// not stay counted in flight, or Stop() would wait for it forever.
+TEST_F(RouterEndpointTest, ACommandTheLedgerThrowsOnIsNotLeftInFlight) {
+  ThrowingLedger ledger(store_);
+  auto router = std::make_unique<Router>(ledger, store_, metrics_);
+  int answers = 0;
+  auto count = [&](Response) { ++answers; };
+  const Request command = Post("/v1/commands/retire-partner", R"({"partner_id":"a"})");
+  EXPECT_THROW(router->HandleAsync(command, count), std::runtime_error);
+  ledger.NeverWait();  // TryExecuteAsync goes on to ExecuteAsync
+  EXPECT_THROW((void)router->TryHandleAsync(command, count), std::runtime_error);
+  EXPECT_EQ(answers, 0);
+
+  auto drained = std::make_shared<std::atomic<bool>>(false);
+  std::thread waiter([router = router.get(), drained] {
+    router->WaitForCommands();
+    *drained = true;
+  });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (!*drained && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (!*drained) {
+    ADD_FAILURE() << "a command is still counted in flight";
+    // The waiter and the router's destructor would wait forever: leave both.
+    waiter.detach();
+    (void)router.release();
+    return;
+  }
+  waiter.join();
 }
 
 TEST_F(RouterEndpointTest, EnrollPersonReturnsTheToken) {
