@@ -25,11 +25,11 @@ bool IsReferent(const Caller& caller) {
 
 bool HasSignedCharter(const State& now, const Caller& caller) {
   // Before any charter is published, a signature of any version counts, as
-  // for commands (Context::Charter): never "no charter, so no rule".
+  // for commands: never "no charter, so no rule".
   const auto& current = now.current_charter;
   // The state is the authority; the caller's copy may predate a signature.
   if (auto it = now.people.find(caller.person_id); it != now.people.end()) {
-    return current ? it->second.HasSigned(*current) : !it->second.charters.empty();
+    return it->second.HasSignedCharter(current);
   }
   return current ? caller.charter_signed == current : caller.charter_signed.has_value();
 }

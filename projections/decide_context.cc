@@ -26,9 +26,7 @@ Status Context::Role(std::initializer_list<std::string_view> roles, std::string_
 }
 
 Status Context::Charter(std::string_view before_what) const {
-  const bool signed_it = state_.current_charter ? person_.HasSigned(*state_.current_charter)
-                                                : !person_.charters.empty();
-  if (signed_it) return Status::Ok();
+  if (person_.HasSignedCharter(state_.current_charter)) return Status::Ok();
   std::string version = state_.current_charter ? " (version " + *state_.current_charter + ")" : "";
   return FailedPrecondition("the charter" + version + " must be signed before " +
                             std::string(before_what));

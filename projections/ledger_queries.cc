@@ -58,8 +58,7 @@ Result<boost::json::value> LedgerImpl::Me(const Caller& caller) const {
                                                : boost::json::value(nullptr);
   bool charter_ok = false;
   if (auto person = now.people.find(caller.person_id); person != now.people.end()) {
-    charter_ok = now.current_charter ? person->second.HasSigned(*now.current_charter)
-                                     : !person->second.charters.empty();
+    charter_ok = person->second.HasSignedCharter(now.current_charter);
   }
   me["charter_ok"] = charter_ok;
   return boost::json::value(std::move(me));

@@ -84,6 +84,10 @@ bool Person::HasSigned(std::string_view version) const {
                      [&](const CharterSignature& c) { return c.version == version; });
 }
 
+bool Person::HasSignedCharter(const std::optional<std::string>& current) const {
+  return current ? HasSigned(*current) : !charters.empty();
+}
+
 std::optional<std::string> Person::LatestCharter() const {
   if (charters.empty()) return std::nullopt;
   return charters.back().version;

@@ -204,6 +204,9 @@ struct Person {
   std::vector<CharterSignature> charters;
   bool Has(std::string_view role) const;
   bool HasSigned(std::string_view version) const;
+  // The charter in force signed; before any is published (`current` null),
+  // any version: the one rule of reads (access.cc) and commands.
+  bool HasSignedCharter(const std::optional<std::string>& current) const;
   std::optional<std::string> LatestCharter() const;
   friend bool operator==(const Person&, const Person&) = default;
 };
