@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "eventstore/scan_ahead.h"
 #include "projections/persistent.h"
 #include "schemas/record_generated.h"
 
@@ -13,24 +14,50 @@ std::uint64_t AllocatedBytes() {
   return persistent_internal::copied_bytes + persistent_internal::created_bytes;
 }
 
+void FoldRecord(FoldedState& folded, const eventstore::RecordView& view, std::uint64_t* skipped,
+                FactIndex* facts) {
+  if (!ApplyRecord(folded.state, view.position, view.record, facts).ok() && skipped) ++*skipped;
+  if (view.record) folded.last_recorded_at_ns = view.record->recorded_at();
+}
+
+Status EndedEarly(const FoldedState& folded, std::uint64_t to) {
+  return Internal("the log ended at position " + std::to_string(folded.state.size) +
+                  " while folding to " + std::to_string(to));
+}
+
+// Folds the records `ahead` reads until the state's size is `to`.
+Status FoldAhead(eventstore::ScanAhead& ahead, std::uint64_t to, FoldedState& folded,
+                 std::uint64_t* skipped, FactIndex* facts) {
+  while (folded.state.size < to) {
+    const eventstore::RecordView* view = ahead.Next();
+    if (!view) {
+      VIGIE_RETURN_IF_ERROR(ahead.Finish());
+      return EndedEarly(folded, to);
+    }
+    FoldRecord(folded, *view, skipped, facts);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status FoldFromStore(const eventstore::EventStore& store, std::uint64_t to, FoldedState& folded,
                      std::uint64_t* skipped, FactIndex* facts) {
   const std::uint64_t from = folded.state.size;
   if (to <= from) return Status::Ok();
+  if (to - from >= eventstore::ScanAhead::kWorthIt) {
+    if (auto ahead = eventstore::ScanAhead::Start(store, from, to)) {
+      VIGIE_RETURN_IF_ERROR(FoldAhead(*ahead, to, folded, skipped, facts));
+      return ahead->Finish();
+    }
+  }
   RecordAligner aligned;
   Status scanned = store.Scan(from, to, [&](const eventstore::RecordView& view) {
-    const schema::Record* r = aligned(view);
-    if (!ApplyRecord(folded.state, view.position, r, facts).ok() && skipped) ++*skipped;
-    if (r) folded.last_recorded_at_ns = r->recorded_at();
+    FoldRecord(folded, {view.position, view.bytes, aligned(view)}, skipped, facts);
     return true;
   });
   if (!scanned.ok()) return scanned;
-  if (folded.state.size != to) {
-    return Internal("the log ended at position " + std::to_string(folded.state.size) +
-                    " while folding to " + std::to_string(to));
-  }
+  if (folded.state.size != to) return EndedEarly(folded, to);
   return Status::Ok();
 }
 
@@ -53,6 +80,11 @@ Status StateAt::CatchUpLocked() {
     while (target / spacing_ > max) spacing_ *= 2;
     ThinSnapshotsLocked();
   }
+  // A long catch-up (start-up) reads the log on a second thread.
+  std::unique_ptr<eventstore::ScanAhead> ahead;
+  if (target > live_.state.size && target - live_.state.size >= eventstore::ScanAhead::kWorthIt) {
+    ahead = eventstore::ScanAhead::Start(*store_, live_.state.size, target);
+  }
   while (live_.state.size < target) {
     std::uint64_t spacing;
     {
@@ -62,12 +94,13 @@ Status StateAt::CatchUpLocked() {
     const std::uint64_t next_snapshot = (live_.state.size / spacing + 1) * spacing;
     const std::uint64_t stop = std::min(target, next_snapshot);
     const std::uint64_t copied_before = persistent_internal::copied_bytes;
-    const Status folded = FoldFromStore(*store_, stop, live_, &skipped_, &facts_);
+    const Status folded = ahead ? FoldAhead(*ahead, stop, live_, &skipped_, &facts_)
+                                : FoldFromStore(*store_, stop, live_, &skipped_, &facts_);
     copied_since_snapshot_ += persistent_internal::copied_bytes - copied_before;
     VIGIE_RETURN_IF_ERROR(folded);
     if (stop == next_snapshot) TakeSnapshotLocked();
   }
-  return Status::Ok();
+  return ahead ? ahead->Finish() : Status::Ok();
 }
 
 void StateAt::TakeSnapshotLocked() {

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -15,6 +16,8 @@
 #include "projections/dashboard.h"
 #include "projections/evaluation.h"
 #include "projections/views.h"
+#include "eventstore/scan_ahead.h"
+#include "tests/projections/synthetic_history.h"
 #include "tests/projections/zsp_scenario.h"
 
 namespace vigie::projections {
@@ -372,6 +375,77 @@ TEST_F(StateAtTest, ConcurrentReadersWhileTheLogGrows) {
   for (std::thread& t : readers) t.join();
   EXPECT_FALSE(failed);
   EXPECT_EQ(states.live_size(), scenario_->size_all);
+}
+
+// A catch-up or an as-of fold of many events reads the log on a second
+// thread (eventstore/scan_ahead.h); it folds the very state that short
+// folds, reading inline, give — skipped events included (a chaotic history).
+TEST(StateAtLongFoldTest, ReadingAheadFoldsTheSameStateAsShortFolds) {
+  const std::string dir = MakeTempDir();
+  const std::uint64_t events = 3 * eventstore::ScanAhead::kWorthIt + 77;
+  {
+    ASSERT_TRUE(eventstore::EventStore::Init(dir, "vigie.test").has_value());
+    std::int64_t clock_ns = 0;
+    eventstore::StoreOptions options;
+    options.sync = false;
+    options.checkpoint_every_events = 0;
+    options.clock = [&clock_ns] { return clock_ns; };
+    auto store = eventstore::EventStore::Open(dir, options);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    SyntheticOptions synthetic;
+    synthetic.events = events;
+    synthetic.chaos = true;
+    GenerateHistory(synthetic, [&](const EventMeta& meta, const std::string& type, const std::string& payload) {
+      clock_ns = meta.recorded_at_ns;
+      eventstore::AppendRequest request;
+      request.actor = {meta.person_id, meta.partner_id, "member"};
+      eventstore::NewEvent e;
+      e.stream = "s-" + std::to_string(meta.position % 31);
+      e.type = type;
+      for (int i = 0; i < 8; ++i) e.event_id[8 + i] = static_cast<std::uint8_t>(meta.position >> (8 * i));
+      e.event_id[0] = 0x5a;
+      e.occurred_at_ns = meta.occurred_at_ns;
+      e.payload = payload;
+      request.events.push_back(std::move(e));
+      ASSERT_TRUE((*store)->Append(std::move(request)).has_value());
+    });
+    ASSERT_TRUE((*store)->Close().ok());
+  }
+  auto store = eventstore::EventStore::OpenReadOnly(dir);
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  ASSERT_EQ((*store)->Size(), events);
+
+  // In steps below the read-ahead threshold: every record read inline.
+  auto stepped = [&](std::uint64_t to, std::uint64_t* skipped) {
+    FoldedState folded;
+    while (folded.state.size < to) {
+      const std::uint64_t step = std::min(to, folded.state.size + eventstore::ScanAhead::kWorthIt / 2);
+      EXPECT_TRUE(FoldFromStore(**store, step, folded, skipped).ok());
+    }
+    return folded;
+  };
+
+  StateAtOptions options;
+  options.snapshot_every_events = 1'000'000;  // no snapshot: an as-of folds from 0
+  options.clock = [] { return T("2014-03-01T00:00:00Z"); };
+  StateAt states(store->get(), options);
+  ASSERT_TRUE(states.CatchUp().ok());
+  std::uint64_t skipped = 0;
+  const FoldedState expected_live = stepped(events, &skipped);
+  EXPECT_GT(skipped, 0u) << "a chaotic history has events the fold skips";
+  EXPECT_EQ(states.skipped_events(), skipped);
+  auto live = states.Materialize(events);
+  ASSERT_TRUE(live.has_value()) << live.error().ToString();
+  EXPECT_TRUE(**live == expected_live);
+
+  const std::uint64_t earlier = 2 * eventstore::ScanAhead::kWorthIt + 5;
+  auto as_of = states.Materialize(earlier);
+  ASSERT_TRUE(as_of.has_value()) << as_of.error().ToString();
+  EXPECT_EQ((*as_of)->state.size, earlier);
+  EXPECT_TRUE(**as_of == stepped(earlier, nullptr));
+
+  store->reset();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
