@@ -172,6 +172,7 @@ rocksdb::Options DbOptions() {
   // hold a few files each), and opening a small store (vigie verify opens
   // it twice) mostly waited for them. One: the calling thread opens them.
   options.max_file_opening_threads = 1;
+  options.max_open_files = kMaxOpenTableFiles;
   return options;
 }
 

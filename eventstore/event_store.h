@@ -194,6 +194,10 @@ struct InitResult {
 inline constexpr std::size_t kMaxEventsPerAppend = 1024;
 inline constexpr std::size_t kMaxPayloadBytes = 256 * 1024;
 inline constexpr std::size_t kMaxStreamNameBytes = 200;
+// Table files RocksDB keeps open at once (its table cache); beyond them it
+// closes the least recently used. A bound, so that a server's descriptor
+// budget holds for any store size: 10 M events make about 115 files.
+inline constexpr int kMaxOpenTableFiles = 256;
 
 class EventStore {
  public:

@@ -67,6 +67,7 @@ class RawDb {
     options.paranoid_checks = true;
     options.allow_mmap_reads = true;
     options.max_file_opening_threads = 1;  // as the store's own (event_store.cc)
+    options.max_open_files = kMaxOpenTableFiles;
     auto raw = std::unique_ptr<RawDb>(new RawDb);
     rocksdb::DB* db = nullptr;
     const std::string path = (std::filesystem::path(dir) / layout::kStoreSubdir).string();

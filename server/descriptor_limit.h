@@ -14,11 +14,16 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "eventstore/event_store.h"
+
 namespace vigie::server {
 
-// Descriptors kept for all but connections. A guess with room to spare for
-// a store of a few hundred table files (RocksDB keeps every one open).
-inline constexpr std::uint64_t kDescriptorReserve = 256;
+// Descriptors kept for all but connections: the store's table files (at
+// most eventstore::kMaxOpenTableFiles), and 128 for the rest: RocksDB's
+// write-ahead log, MANIFEST, LOCK and info log, the key store's files
+// (opened one at a time), the listening socket, epoll, timers, the log
+// file.
+inline constexpr std::uint64_t kDescriptorReserve = eventstore::kMaxOpenTableFiles + 128;
 
 // The descriptor limit `max_connections` connections need: those, the
 // rejections in flight and the reserve.

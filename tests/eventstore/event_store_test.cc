@@ -6,6 +6,8 @@
 #include <cstring>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <set>
@@ -75,6 +77,17 @@ TEST(RecordCodecTest, MisalignedRecordBytesAreReadFromAnAlignedCopy) {
   // Aligned bytes are used where they are, without a copy.
   const std::string_view in_place(reinterpret_cast<const char*>(words.data()), record.size());
   EXPECT_EQ(aligned.Hold(in_place).data(), in_place.data());
+}
+
+// RocksDB keeps a bounded number of table files open, so that the
+// server's descriptor budget (server/descriptor_limit.h) holds for a store
+// of any size. RocksDB writes the options in force to its info log.
+TEST_F(EventStoreTest, TheStoreKeepsABoundedNumberOfTableFilesOpen) {
+  std::ifstream info(std::filesystem::path(dir_) / layout::kStoreSubdir / "LOG");
+  ASSERT_TRUE(info.is_open());
+  const std::string text((std::istreambuf_iterator<char>(info)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("Options.max_open_files: " + std::to_string(kMaxOpenTableFiles) + "\n"), std::string::npos);
+  EXPECT_EQ(text.find("Options.max_open_files: -1"), std::string::npos);
 }
 
 TEST_F(EventStoreTest, InitRefusesAnExistingStore) {

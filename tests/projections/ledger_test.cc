@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
 #include <mutex>
 #include <filesystem>
 #include <fstream>
@@ -392,6 +393,48 @@ TEST_F(LedgerTest, ReopeningRebuildsTheWriteModel) {
   Result<json::value> file = ledger_->Situation(member_, "s1", AsOf{}, std::nullopt);
   ASSERT_TRUE(file.has_value()) << file.error().ToString();
   EXPECT_NE(json::serialize(*file).find("Deuxième note"), std::string::npos);
+}
+
+// The write model reads stream heads from the store in pages of 4,096: a
+// stream named after the first page keeps its version across a reopen.
+TEST_F(LedgerTest, ReopeningReadsEveryPageOfStreamHeads) {
+  OpenSituation();
+  CloseAll();
+  {
+    auto store = eventstore::EventStore::Open(store_dir_, {});
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    // 4,200 streams named before "situation-s1"; their events are not the
+    // domain's, so the fold skips them, but each has a head.
+    std::uint64_t n = 0;
+    while (n < 4200) {
+      eventstore::AppendRequest request;
+      request.actor = {"ref", "prefecture", "referent"};
+      for (; n < 4200 && request.events.size() < eventstore::kMaxEventsPerAppend; ++n) {
+        eventstore::NewEvent event;
+        char name[32];
+        std::snprintf(name, sizeof name, "a-stream-%04llu", static_cast<unsigned long long>(n));
+        event.stream = name;
+        event.type = "Unknown";
+        event.event_id[0] = 0x77;
+        event.event_id[14] = static_cast<std::uint8_t>(n >> 8);
+        event.event_id[15] = static_cast<std::uint8_t>(n);
+        event.occurred_at_ns = now_;
+        event.payload = "not a domain event";
+        request.events.push_back(std::move(event));
+      }
+      auto appended = (*store)->Append(std::move(request));
+      ASSERT_TRUE(appended.has_value()) << appended.error().ToString();
+    }
+    ASSERT_GT((*store)->Heads("", 5000).size(), 4096u);
+    ASSERT_TRUE((*store)->Close().ok());
+  }
+  OpenAll();
+  // Without its head, the note would expect a new stream and be refused.
+  Exec(member_, "add-situation-note", R"({"situation_id": "s1", "note_id": "n2", "category": "suivi",
+      "text": "Deuxième note"})");
+  Result<json::value> stream = ledger_->Stream(auditor_, "situation-s1", 0, 10);
+  ASSERT_TRUE(stream.has_value()) << stream.error().ToString();
+  EXPECT_EQ(stream->at("events").as_array().size(), 3u);
 }
 
 TEST_F(LedgerTest, QueriesRenderTheReadSide) {
