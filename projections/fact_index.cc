@@ -1,10 +1,13 @@
 #include "projections/fact_index.h"
 
 #include <algorithm>
+#include <exception>
 #include <functional>
 #include <limits>
 #include <memory>
 #include <mutex>
+#include <system_error>
+#include <thread>
 #include <tuple>
 
 #include "projections/period_index.h"
@@ -488,6 +491,43 @@ std::size_t FactIndex::memory_bytes() const {
   return bytes;
 }
 
+namespace {
+
+// The rows whose slots are the information items' and the analyses'
+// (Replayed::info, info_spans, situation_info, analyses, analysis_rows,
+// first_analysis); every other kind writes only other slots.
+bool OfItems(FactIndex::Kind kind) {
+  return kind == FactIndex::Kind::kInfoShared || kind == FactIndex::Kind::kAnalysisCovers;
+}
+
+}  // namespace
+
+void FactIndex::ReplayRows(Replayed& s, std::size_t end) const {
+  std::exception_ptr failed;
+  std::jthread others;
+  if (end >= parallel_replay_rows_) {
+    try {
+      others = std::jthread([&] {
+        try {
+          for (std::size_t i = 0; i < end; ++i) {
+            if (!OfItems(rows_[i].kind)) ApplyRow(s, i);
+          }
+        } catch (...) {
+          failed = std::current_exception();
+        }
+      });
+    } catch (const std::system_error&) {
+      // No second thread: this one replays every row.
+    }
+  }
+  const bool shared = others.joinable();
+  for (std::size_t i = 0; i < end; ++i) {
+    if (!shared || OfItems(rows_[i].kind)) ApplyRow(s, i);
+  }
+  if (shared) others.join();
+  if (failed) std::rethrow_exception(failed);
+}
+
 std::shared_ptr<const FactIndex::Replayed> FactIndex::Replay(std::uint64_t n) const {
   const std::size_t end = EndOf(n);
   if (end == rows_.size()) {
@@ -499,7 +539,7 @@ std::shared_ptr<const FactIndex::Replayed> FactIndex::Replay(std::uint64_t n) co
     if (last_replay_ && last_replay_n_ == n) return last_replay_;
   }
   auto replayed = std::make_shared<Replayed>();
-  for (std::size_t i = 0; i < end; ++i) ApplyRow(*replayed, i);
+  ReplayRows(*replayed, end);
 
   std::lock_guard guard(replay_mu_);
   last_replay_ = replayed;

@@ -97,6 +97,13 @@ class FactIndex {
   std::size_t rows() const { return rows_.size(); }
   std::size_t memory_bytes() const;
 
+  // A question about a size below the end replays the rows below it (the
+  // committee's "2013 as known on 2014-02-15"). From this many rows on, the
+  // replay runs on two threads, one for the rows of information items and
+  // analyses, one for all the others: they fill disjoint slots.
+  static constexpr std::size_t kParallelReplayRows = 262'144;
+  void set_parallel_replay_rows(std::size_t rows) { parallel_replay_rows_ = rows; }
+
   // dashboard.h's ComputeDerived over the state at tree size `n` (<= size()).
   std::vector<DerivedIndicators> ComputeDerived(std::uint64_t n, const std::vector<Period>& periods,
                                                 const std::optional<std::string>& cell) const;
@@ -156,9 +163,11 @@ class FactIndex {
   struct Replayed;
   std::shared_ptr<const Replayed> Replay(std::uint64_t n) const;
   void ApplyRow(Replayed& s, std::size_t i) const;  // row i into the mini-fold
+  void ReplayRows(Replayed& s, std::size_t end) const;  // rows [0, end), on two threads if many
   void Push(Kind kind, const EventMeta& meta, std::uint32_t entity, std::uint32_t cell = kNone,
             std::uint32_t other = kNone, std::int64_t extra = 0, bool flag = false);
 
+  std::size_t parallel_replay_rows_ = kParallelReplayRows;
   mutable std::mutex replay_mu_;  // guards last_replay_*: readers share the index
   mutable std::shared_ptr<const Replayed> last_replay_;
   mutable std::uint64_t last_replay_n_ = 0;

@@ -55,8 +55,10 @@ std::vector<std::vector<Period>> Splits(int first_year, int last_year) {
 // into a State, and compares at every size in `sizes`.
 void ExpectSameAnswers(const std::vector<Logged>& log, const std::vector<std::uint64_t>& sizes,
                        const std::vector<std::vector<Period>>& splits,
-                       const std::vector<std::optional<std::string>>& cells, const std::vector<int>& years) {
+                       const std::vector<std::optional<std::string>>& cells, const std::vector<int>& years,
+                       std::size_t parallel_replay_rows = FactIndex::kParallelReplayRows) {
   FactIndex facts;
+  facts.set_parallel_replay_rows(parallel_replay_rows);
   State live;
   for (const Logged& e : log) (void)ApplyPayload(live, e.meta, e.payload, &facts);
   ASSERT_EQ(facts.size(), log.size());
@@ -126,6 +128,8 @@ TEST_P(FactIndexSyntheticTest, ManySizesPeriodsAndCells) {
   std::vector<std::optional<std::string>> cells{std::nullopt, std::string("c0"), std::string("c5"),
                                                 std::string("c6"), std::string("none")};
   ExpectSameAnswers(log, sizes, Splits(2009, 2013), cells, {2010, 2011, 2012});
+  // Every replay on two threads (FactIndex::kParallelReplayRows).
+  ExpectSameAnswers(log, sizes, Splits(2009, 2013), cells, {2010, 2011, 2012}, 1);
 }
 
 // A year with more quotable entries than the balance quotes: the index
