@@ -13,7 +13,8 @@
 #         crash test (appenders killed mid-flight), the HTTP server and its
 #         worker pool, the response cache's and StateAt's single flights,
 #         the ledger's and StateAt's concurrent tests, the router's wait for a
-#         command answered late
+#         command answered late, the log read ahead of a fold (ScanAhead)
+#         and the fact index's replay on two threads
 #         ($VIGIE_TSAN_TESTS, a ctest -R regex)
 #
 # Any sanitizer report fails the test that produced it (UBSan and TSan are
@@ -26,7 +27,7 @@ ASAN_EXCLUDE=${VIGIE_ASAN_EXCLUDE:-[Bb]ench|_NOT_BUILT}
 # Every test executable (and what they run: vigie, the crash child), not
 # the benchmarks: their tests are excluded anyway.
 ASAN_TARGETS=${VIGIE_ASAN_TARGETS:-eventstore_test eventstore_crash_test eventstore_corruption_test projections_test server_test server_process_test tools_test fault_kill_loop_test}
-TSAN_TESTS=${VIGIE_TSAN_TESTS:-EventStoreTest\.|Concurren|HttpServer|WorkerPool|EventStream|Ledger.*Thread|LedgerTest\.Async|EndToEndTest\.|CrashTest\.|ResponseCacheTest\.|StateAtTest\.AsOfFolds|RouterEndpointTest\.Destroying}
+TSAN_TESTS=${VIGIE_TSAN_TESTS:-EventStoreTest\.|Concurren|HttpServer|WorkerPool|EventStream|Ledger.*Thread|LedgerTest\.Async|EndToEndTest\.|CrashTest\.|ResponseCacheTest\.|StateAtTest\.AsOfFolds|RouterEndpointTest\.Destroying|ScanAheadTest\.|StateAtLongFoldTest\.|FactIndexSyntheticTest\.}
 TSAN_TARGETS=${VIGIE_TSAN_TARGETS:-eventstore_test eventstore_crash_test server_test projections_test}
 JOBS=$(nproc)
 PACKAGES=(
