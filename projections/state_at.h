@@ -91,7 +91,9 @@ struct FoldedState {
 // fold refuses (state.h: unknown references, bad payloads) are skipped and
 // counted in `skipped`; a record failing verification stops the fold with
 // the store's kDataLoss.
-// With `facts`, the rows of every folded event are added to it.
+// With `facts`, the rows of every folded event are added to it. A range of
+// ScanAhead::kWorthIt positions or more is read on a second thread while it
+// is folded (eventstore/scan_ahead.h), as is a long CatchUp.
 Status FoldFromStore(const eventstore::EventStore& store, std::uint64_t to, FoldedState& folded,
                      std::uint64_t* skipped = nullptr, FactIndex* facts = nullptr);
 
