@@ -13,10 +13,10 @@
 
 #include <boost/json.hpp>
 
+#include "eventstore/scan_ahead.h"
 #include "projections/dashboard.h"
 #include "projections/evaluation.h"
 #include "projections/views.h"
-#include "eventstore/scan_ahead.h"
 #include "tests/projections/synthetic_history.h"
 #include "tests/projections/zsp_scenario.h"
 
@@ -399,14 +399,7 @@ TEST(StateAtLongFoldTest, ReadingAheadFoldsTheSameStateAsShortFolds) {
       clock_ns = meta.recorded_at_ns;
       eventstore::AppendRequest request;
       request.actor = {meta.person_id, meta.partner_id, "member"};
-      eventstore::NewEvent e;
-      e.stream = "s-" + std::to_string(meta.position % 31);
-      e.type = type;
-      for (int i = 0; i < 8; ++i) e.event_id[8 + i] = static_cast<std::uint8_t>(meta.position >> (8 * i));
-      e.event_id[0] = 0x5a;
-      e.occurred_at_ns = meta.occurred_at_ns;
-      e.payload = payload;
-      request.events.push_back(std::move(e));
+      request.events.push_back(ToNewEvent(meta, type, payload, "s-" + std::to_string(meta.position % 31), 0x5a));
       ASSERT_TRUE((*store)->Append(std::move(request)).has_value());
     });
     ASSERT_TRUE((*store)->Close().ok());

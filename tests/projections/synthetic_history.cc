@@ -232,4 +232,16 @@ void GenerateHistory(const SyntheticOptions& options,
   Generator(options, sink).Run();
 }
 
+eventstore::NewEvent ToNewEvent(const EventMeta& meta, const std::string& type, const std::string& payload,
+                                std::string stream, std::uint8_t tag) {
+  eventstore::NewEvent e;
+  e.stream = std::move(stream);
+  e.type = type;
+  e.event_id[0] = tag;
+  for (int i = 0; i < 8; ++i) e.event_id[8 + i] = static_cast<std::uint8_t>(meta.position >> (8 * i));
+  e.occurred_at_ns = meta.occurred_at_ns;
+  e.payload = payload;
+  return e;
+}
+
 }  // namespace vigie::projections::testing

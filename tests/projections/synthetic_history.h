@@ -14,6 +14,7 @@
 #include <functional>
 #include <string>
 
+#include "eventstore/event_store.h"
 #include "projections/state.h"
 
 namespace vigie::projections::testing {
@@ -31,5 +32,10 @@ struct SyntheticOptions {
 void GenerateHistory(const SyntheticOptions& options,
                      const std::function<void(const EventMeta& meta, const std::string& type,
                                               const std::string& payload)>& sink);
+
+// A generated event as appended to a store: on `stream`, with its own
+// occurred_at and an event id made of `tag` and its position.
+eventstore::NewEvent ToNewEvent(const EventMeta& meta, const std::string& type, const std::string& payload,
+                                std::string stream, std::uint8_t tag);
 
 }  // namespace vigie::projections::testing

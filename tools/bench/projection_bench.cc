@@ -89,15 +89,9 @@ Status BuildStore(const std::string& dir, std::uint64_t events, std::int64_t* la
         // One batch shares one recorded_at (the store's clock); every
         // event keeps its own occurred_at.
         if (batch.events.empty()) clock_ns = meta.recorded_at_ns;
-        eventstore::NewEvent e;
-        e.stream = "bench-" + std::to_string(meta.position % 97);
-        e.type = type;
-        for (int i = 0; i < 8; ++i) e.event_id[8 + i] = static_cast<std::uint8_t>(meta.position >> (8 * i));
-        e.event_id[0] = 0xb3;
-        e.occurred_at_ns = meta.occurred_at_ns;
-        e.payload = payload;
         batch.actor = {meta.person_id, meta.partner_id, "member"};
-        batch.events.push_back(std::move(e));
+        batch.events.push_back(projections::testing::ToNewEvent(
+            meta, type, payload, "bench-" + std::to_string(meta.position % 97), 0xb3));
         if (batch.events.size() == eventstore::kMaxEventsPerAppend) flush();
         if (meta.position % 1'000'000 == 999'999) std::cerr << "  " << meta.position + 1 << " events\n";
       });
