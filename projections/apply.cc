@@ -13,6 +13,7 @@
 #include <flatbuffers/flatbuffers.h>
 
 #include "projections/fact_index.h"
+#include "projections/fact_writer.h"
 #include "projections/state.h"
 #include "schemas/events_generated.h"
 #include "schemas/record_generated.h"
@@ -560,7 +561,8 @@ Status Apply(State& state, const EventMeta& meta, const schema::DomainEvent& eve
 
 namespace {
 
-Status ApplyPayloadTo(State& state, const EventMeta& meta, std::string_view payload, FactIndex* facts) {
+Status ApplyPayloadTo(State& state, const EventMeta& meta, std::string_view payload, FactIndex* facts,
+                      FactWriter* writer = nullptr) {
   // A payload nested in a record is byte-aligned only; FlatBuffers reads
   // scalars in place, so a misaligned one is copied first. An empty one is
   // left as is: there is nothing to copy and the verifier refuses it.
@@ -585,6 +587,7 @@ Status ApplyPayloadTo(State& state, const EventMeta& meta, std::string_view payl
     if (folded.ok()) facts->Add(state, meta, event);
     facts->Advance(meta.position + 1);
   }
+  if (writer && folded.ok()) writer->Add(meta, payload, FactIndex::SituationCell(state, event));
   return folded;
 }
 
@@ -609,7 +612,10 @@ Status Apply(State& state, const eventstore::RecordView& view) {
   return ApplyRecord(state, view.position, aligner(view));
 }
 
-Status ApplyRecord(State& state, std::uint64_t position, const schema::Record* r, FactIndex* facts) {
+namespace {
+
+Status ApplyRecordTo(State& state, std::uint64_t position, const schema::Record* r, FactIndex* facts,
+                     FactWriter* writer) {
   EventMeta meta;
   meta.position = position;
   if (!r) {
@@ -627,7 +633,17 @@ Status ApplyRecord(State& state, std::uint64_t position, const schema::Record* r
   std::string_view bytes = payload ? std::string_view(reinterpret_cast<const char*>(payload->data()),
                                                       payload->size())
                                    : std::string_view();
-  return ApplyPayloadTo(state, meta, bytes, facts);
+  return ApplyPayloadTo(state, meta, bytes, facts, writer);
+}
+
+}  // namespace
+
+Status ApplyRecord(State& state, std::uint64_t position, const schema::Record* r, FactIndex* facts) {
+  return ApplyRecordTo(state, position, r, facts, nullptr);
+}
+
+Status ApplyRecord(State& state, std::uint64_t position, const schema::Record* r, FactWriter& writer) {
+  return ApplyRecordTo(state, position, r, nullptr, &writer);
 }
 
 }  // namespace vigie::projections

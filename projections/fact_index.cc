@@ -93,10 +93,17 @@ void FactIndex::Push(Kind kind, const EventMeta& meta, std::uint32_t entity, std
   ApplyRow(*live_, i);
 }
 
-void FactIndex::Add(const State& after, const EventMeta& meta, const schema::DomainEvent& e) {
+std::string_view FactIndex::SituationCell(const State& after, const schema::DomainEvent& e) {
+  const auto* b = e.body_as_SituationDecisionRecorded();
+  if (!b) return {};
+  auto it = after.situations.find(View(b->situation_id()));
+  return it == after.situations.end() ? std::string_view() : std::string_view(it->second.cell_id);
+}
+
+void FactIndex::Add(const EventMeta& meta, const schema::DomainEvent& e, std::string_view situation_cell) {
   // Every field read here is one that Apply copied as is from the event
-  // into `after`, so the rows come from the event's bytes; only a situation
-  // decision's cell is the state's (its situation's).
+  // into the state, so the rows come from the event's bytes; only a
+  // situation decision's cell is the state's (its situation's).
   using T = fbs::EventBody;
   auto opt = [](Names& names, std::string_view id) { return id.empty() ? kNone : names.Intern(id); };
   switch (e.body_type()) {
@@ -167,9 +174,8 @@ void FactIndex::Add(const State& after, const EventMeta& meta, const schema::Dom
     case T::SituationDecisionRecorded: {
       const auto* b = e.body_as_SituationDecisionRecorded();
       if (!b) break;
-      const Situation& s = after.situations.find(View(b->situation_id()))->second;
-      Push(Kind::kDecisionRecorded, meta, decisions_.Intern(View(b->decision_id())), cells_.Intern(s.cell_id),
-           opt(situations_, s.id), b->due(), true);
+      Push(Kind::kDecisionRecorded, meta, decisions_.Intern(View(b->decision_id())), cells_.Intern(situation_cell),
+           opt(situations_, View(b->situation_id())), b->due(), true);
       break;
     }
     case T::DecisionCompleted: {

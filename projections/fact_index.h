@@ -90,7 +90,16 @@ class FactIndex {
   };
 
   // The rows of one event that Apply folded successfully into `after`.
-  void Add(const State& after, const EventMeta& meta, const schema::DomainEvent& event);
+  void Add(const State& after, const EventMeta& meta, const schema::DomainEvent& event) {
+    Add(meta, event, SituationCell(after, event));
+  }
+  // The same, given the one fact the rows take from the state rather than
+  // from the event: SituationCell(after, event). Rows read only the
+  // position and occurred_at of `meta` (fact_writer.h hands no actor over).
+  void Add(const EventMeta& meta, const schema::DomainEvent& event, std::string_view situation_cell);
+  // The cell of the situation a SituationDecisionRecorded is about, in the
+  // state it folded into; empty for any other event.
+  static std::string_view SituationCell(const State& after, const schema::DomainEvent& event);
   // Tree size covered: every position below it was offered (folded or not).
   void Advance(std::uint64_t size) { size_ = size; }
   std::uint64_t size() const { return size_; }

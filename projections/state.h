@@ -65,6 +65,7 @@ struct Record;
 namespace vigie::projections {
 
 class FactIndex;
+class FactWriter;
 
 // Entities by id, shared between copies of a State (persistent.h). Looked up
 // by std::string_view, so that a fold finds ids from an event's bytes
@@ -478,6 +479,8 @@ Status Apply(State& state, const eventstore::RecordView& record);
 // With `facts`, the event's rows are added to it when it folds (fact_index.h).
 Status ApplyRecord(State& state, std::uint64_t position, const schema::Record* record,
                    FactIndex* facts = nullptr);
+// Same, the event's rows handed to `writer` (fact_writer.h) when it folds.
+Status ApplyRecord(State& state, std::uint64_t position, const schema::Record* record, FactWriter& writer);
 Status Apply(State& state, const EventMeta& meta, const schema::DomainEvent& event);
 // Same, from payload bytes (verified here).
 Status ApplyPayload(State& state, const EventMeta& meta, std::string_view payload,

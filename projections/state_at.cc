@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "eventstore/scan_ahead.h"
+#include "projections/fact_writer.h"
 #include "projections/persistent.h"
 #include "schemas/record_generated.h"
 
@@ -14,9 +15,13 @@ std::uint64_t AllocatedBytes() {
   return persistent_internal::copied_bytes + persistent_internal::created_bytes;
 }
 
+// Folds one record; its fact index rows go to `writer` if there is one,
+// else into `facts` if there is one.
 void FoldRecord(FoldedState& folded, const eventstore::RecordView& view, std::uint64_t* skipped,
-                FactIndex* facts) {
-  if (!ApplyRecord(folded.state, view.position, view.record, facts).ok() && skipped) ++*skipped;
+                FactIndex* facts, FactWriter* writer = nullptr) {
+  const Status applied = writer ? ApplyRecord(folded.state, view.position, view.record, *writer)
+                                : ApplyRecord(folded.state, view.position, view.record, facts);
+  if (!applied.ok() && skipped) ++*skipped;
   if (view.record) folded.last_recorded_at_ns = view.record->recorded_at();
 }
 
@@ -27,14 +32,14 @@ Status EndedEarly(const FoldedState& folded, std::uint64_t to) {
 
 // Folds the records `ahead` reads until the state's size is `to`.
 Status FoldAhead(eventstore::ScanAhead& ahead, std::uint64_t to, FoldedState& folded,
-                 std::uint64_t* skipped, FactIndex* facts) {
+                 std::uint64_t* skipped, FactIndex* facts, FactWriter* writer = nullptr) {
   while (folded.state.size < to) {
     const eventstore::RecordView* view = ahead.Next();
     if (!view) {
       VIGIE_RETURN_IF_ERROR(ahead.Finish());
       return EndedEarly(folded, to);
     }
-    FoldRecord(folded, *view, skipped, facts);
+    FoldRecord(folded, *view, skipped, facts, writer);
   }
   return Status::Ok();
 }
@@ -80,12 +85,16 @@ Status StateAt::CatchUpLocked() {
     while (target / spacing_ > max) spacing_ *= 2;
     ThinSnapshotsLocked();
   }
-  // A long catch-up (start-up) reads the log on a second thread.
+  // A long catch-up (start-up) reads the log on a second thread, and adds
+  // the fact index's rows on a third.
   std::unique_ptr<eventstore::ScanAhead> ahead;
+  std::unique_ptr<FactWriter> writer;
   if (target > live_.state.size && target - live_.state.size >= eventstore::ScanAhead::kWorthIt) {
     ahead = eventstore::ScanAhead::Start(*store_, live_.state.size, target);
+    if (ahead) writer = FactWriter::Start(facts_);
   }
-  while (live_.state.size < target) {
+  Status result = Status::Ok();
+  while (result.ok() && live_.state.size < target) {
     std::uint64_t spacing;
     {
       std::lock_guard guard(snapshots_mu_);
@@ -94,12 +103,14 @@ Status StateAt::CatchUpLocked() {
     const std::uint64_t next_snapshot = (live_.state.size / spacing + 1) * spacing;
     const std::uint64_t stop = std::min(target, next_snapshot);
     const std::uint64_t copied_before = persistent_internal::copied_bytes;
-    const Status folded = ahead ? FoldAhead(*ahead, stop, live_, &skipped_, &facts_)
-                                : FoldFromStore(*store_, stop, live_, &skipped_, &facts_);
+    result = ahead ? FoldAhead(*ahead, stop, live_, &skipped_, &facts_, writer.get())
+                   : FoldFromStore(*store_, stop, live_, &skipped_, &facts_);
     copied_since_snapshot_ += persistent_internal::copied_bytes - copied_before;
-    VIGIE_RETURN_IF_ERROR(folded);
-    if (stop == next_snapshot) TakeSnapshotLocked();
+    if (result.ok() && stop == next_snapshot) TakeSnapshotLocked();
   }
+  // The index then covers what the live state does, failure or not.
+  if (writer) writer->Finish(live_.state.size);
+  if (!result.ok()) return result;
   return ahead ? ahead->Finish() : Status::Ok();
 }
 

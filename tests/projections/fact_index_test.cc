@@ -18,6 +18,7 @@
 
 #include "projections/dashboard.h"
 #include "projections/evaluation.h"
+#include "projections/fact_writer.h"
 #include "projections/period.h"
 #include "schemas/events_generated.h"
 #include "tests/projections/synthetic_history.h"
@@ -51,16 +52,33 @@ std::vector<std::vector<Period>> Splits(int first_year, int last_year) {
   return out;
 }
 
+// How the fact index gets its rows: as each event folds, or through a
+// FactWriter whose batches hold a few events each (so the fold waits for
+// free batches all along).
+enum class Rows { kInline, kWriterThread };
+
 // Folds `log` once into a fact index, and from scratch to each checked size
 // into a State, and compares at every size in `sizes`.
 void ExpectSameAnswers(const std::vector<Logged>& log, const std::vector<std::uint64_t>& sizes,
                        const std::vector<std::vector<Period>>& splits,
                        const std::vector<std::optional<std::string>>& cells, const std::vector<int>& years,
-                       std::size_t parallel_replay_rows = FactIndex::kParallelReplayRows) {
+                       std::size_t parallel_replay_rows = FactIndex::kParallelReplayRows,
+                       Rows rows = Rows::kInline) {
   FactIndex facts;
   facts.set_parallel_replay_rows(parallel_replay_rows);
   State live;
-  for (const Logged& e : log) (void)ApplyPayload(live, e.meta, e.payload, &facts);
+  if (rows == Rows::kInline) {
+    for (const Logged& e : log) (void)ApplyPayload(live, e.meta, e.payload, &facts);
+  } else {
+    auto writer = FactWriter::Start(facts, /*batch_words=*/64);
+    ASSERT_NE(writer, nullptr);
+    for (const Logged& e : log) {
+      if (!ApplyPayload(live, e.meta, e.payload).ok()) continue;
+      const auto& event = *schema::GetDomainEvent(e.payload.data());
+      writer->Add(e.meta, e.payload, FactIndex::SituationCell(live, event));
+    }
+    writer->Finish(live.size);
+  }
   ASSERT_EQ(facts.size(), log.size());
 
   State state;
@@ -130,6 +148,9 @@ TEST_P(FactIndexSyntheticTest, ManySizesPeriodsAndCells) {
   ExpectSameAnswers(log, sizes, Splits(2009, 2013), cells, {2010, 2011, 2012});
   // Every replay on two threads (FactIndex::kParallelReplayRows).
   ExpectSameAnswers(log, sizes, Splits(2009, 2013), cells, {2010, 2011, 2012}, 1);
+  // The rows added on a writer's thread, as a long catch-up does.
+  ExpectSameAnswers(log, sizes, Splits(2009, 2013), cells, {2010, 2011, 2012},
+                    FactIndex::kParallelReplayRows, Rows::kWriterThread);
 }
 
 // A year with more quotable entries than the balance quotes: the index
