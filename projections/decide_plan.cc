@@ -3,6 +3,7 @@
 // evaluation committee evaluates, the administrator defines indicators and
 // their source organisations record the values.
 #include "projections/decide_context.h"
+#include "projections/period.h"
 #include "projections/rfc3339.h"
 #include "projections/streams.h"
 
@@ -89,15 +90,16 @@ Status On(Context& c, const AmendPlan& cmd) {
 }
 
 // A year is evaluated once it has begun, never before the commitment was
-// made. A later evaluation of the same year corrects the earlier one.
+// made; years are the partnership's, Paris time (as the evaluation's). A
+// later evaluation of the same year corrects the earlier one.
 Status On(Context& c, const EvaluateCommitment& cmd) {
   VIGIE_RETURN_IF_ERROR(c.Role({"evaluator"}, "evaluate commitments"));
   const Commitment* commitment = nullptr;
   VIGIE_RETURN_IF_ERROR(c.FindCommitment(cmd.commitment_id, &commitment));
-  if (cmd.year > CivilFromNs(c.t()).year) {
+  if (cmd.year > ParisDate(c.t()).year) {
     return FailedPrecondition("field 'year': " + std::to_string(cmd.year) + " has not begun");
   }
-  if (cmd.year < CivilFromNs(commitment->recorded.occurred_at_ns).year) {
+  if (cmd.year < ParisDate(commitment->recorded.occurred_at_ns).year) {
     return FailedPrecondition("field 'year': the commitment was made after " + std::to_string(cmd.year));
   }
   fbs::CommitmentEvaluatedT e;

@@ -95,6 +95,21 @@ TEST_F(PlanTest, EvaluatorsEvaluateBegunYears) {
       "comment": ""})").code(), SC::kNotFound);
 }
 
+TEST_F(PlanTest, EvaluatedYearsAreParisYears) {
+  // Half past midnight on 1 January 2014 in Paris is still 2013 in UTC: the
+  // commitment is made in 2014, and 2014 has begun.
+  Priority();
+  Run("chair", "record-commitment", R"({"commitment_id": "c-new-year", "priority_id": "p1",
+      "partner_id": "ville", "text": "T", "due": "2014-12-31T00:00:00Z",
+      "occurred_at": "2014-01-01T00:30:00+01:00"})");
+  EXPECT_REFUSED(Refuse("eval", "evaluate-commitment", R"({"commitment_id": "c-new-year", "year": 2013,
+      "status": "met", "comment": "", "occurred_at": "2014-02-15T10:00:00+01:00"})"),
+                 SC::kFailedPrecondition, "made after");
+  Run("eval", "evaluate-commitment", R"({"commitment_id": "c-new-year", "year": 2014, "status": "not_met",
+      "comment": "", "occurred_at": "2014-01-01T00:45:00+01:00"})");
+  EXPECT_EQ(state_.commitments.at("c-new-year").EvaluationOf(2014)->status, "not_met");
+}
+
 TEST_F(PlanTest, IndicatorValuesComeFromTheirSource) {
   Run("admin", "define-indicator", R"({"indicator_id": "cambriolages", "name": "Cambriolages",
       "kind": "result", "unit": "faits", "source_partner": "ddsp", "category": "État 4001",
