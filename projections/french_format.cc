@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "projections/period.h"
+#include "projections/rfc3339.h"
 
 namespace vigie::projections {
 namespace {
@@ -68,6 +69,11 @@ std::string FormatDateFr(std::int64_t t_ns) {
   out += MonthNameFr(date.month);
   out += " " + std::to_string(date.year);
   return out;
+}
+
+std::string FormatDateFr(std::string_view rfc3339) {
+  const auto t = ParseRfc3339(rfc3339);
+  return t ? FormatDateFr(*t) : "–";
 }
 
 }  // namespace vigie::projections

@@ -19,5 +19,8 @@ std::string_view MonthNameFr(int month);
 std::string_view MonthAbbrevFr(int month);
 // The Paris civil date of an instant: "15 février 2014".
 std::string FormatDateFr(std::int64_t t_ns);
+// The same of an RFC 3339 time ("2013-05-09T22:30:00Z" -> "10 mai 2013");
+// "–" for anything else.
+std::string FormatDateFr(std::string_view rfc3339);
 
 }  // namespace vigie::projections

@@ -21,7 +21,10 @@ json::object CommitmentJson(const ViewScope& v, const Commitment& c) {
   o["indicator_id"] = c.indicator_id.empty() ? json::value(nullptr) : json::value(c.indicator_id);
   o["target"] = c.target ? json::value(*c.target) : json::value(nullptr);
   o["due"] = TimeJson(c.due_ns);
-  o["recorded_at"] = TimeJson(c.recorded.occurred_at_ns);
+  // When it was made (like adopted_at and evaluated_at), and when the log
+  // recorded it (SPEC §5's server clock).
+  o["made_at"] = TimeJson(c.recorded.occurred_at_ns);
+  o["recorded_at"] = TimeJson(c.recorded.recorded_at_ns);
   json::array evaluations;
   for (const CommitmentEvaluation& e : c.evaluations) {
     json::object eval;

@@ -119,11 +119,6 @@ std::string MonthLabel(std::string_view start) {
   return name.empty() ? std::string(start) : std::string(name);
 }
 
-// "2013-03-01T…" -> "2013-03-01" for tables.
-std::string DatePart(std::string_view rfc3339) {
-  return std::string(rfc3339.substr(0, std::min<std::size_t>(10, rfc3339.size())));
-}
-
 constexpr std::string_view kStyle = R"(
 body{font-family:"Marianne",Arial,Helvetica,sans-serif;color:#1e1e1e;max-width:64rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
 h1{font-size:1.7rem;border-bottom:3px solid #000091;padding-bottom:.4rem}
@@ -145,6 +140,7 @@ pre{background:#f4f4f4;padding:.7rem;overflow-x:auto;font-size:.85rem}
 struct Ctx {
   const json::object& root;
   std::map<std::string, std::string> priority_titles;  // id -> "Priorité n°1 : titre"
+  std::map<std::string, double> priority_numbers;      // id -> 1
 };
 
 std::string Header(const Ctx& c) {
@@ -331,7 +327,7 @@ std::string Qualitative(const json::object& root) {
       if (const std::string extra = StringAt(o, "recommended_action"); !extra.empty()) {
         detail += " — action recommandée : " + extra;
       }
-      rows += "<tr><td>" + E(DatePart(StringAt(o, "occurred_at"))) + "</td><td>" +
+      rows += "<tr><td>" + E(FormatDateFr(StringAt(o, "occurred_at"))) + "</td><td>" +
               E(Or(StringAt(o, "cell_name").empty() ? StringAt(o, "cell_id")
                                                     : StringAt(o, "cell_name"))) +
               "</td><td class=\"qual\">" + E(Or(detail)) + "</td></tr>";
@@ -347,11 +343,16 @@ std::string Commitments(const Ctx& c) {
   const json::array& commitments = ArrayAt(c.root, "commitments");
   std::string h = "<section><h2>Évaluation des engagements</h2>";
   if (commitments.empty()) return h + "<p>Aucun engagement inscrit au plan d'action.</p></section>";
-  std::map<std::string, std::vector<const json::object*>> by_priority;
+  // In the priorities' number order; one the body does not list comes last.
+  std::map<std::pair<double, std::string>, std::vector<const json::object*>> by_priority;
   for (const json::value& v : commitments) {
-    if (v.is_object()) by_priority[StringAt(v.get_object(), "priority")].push_back(&v.get_object());
+    if (!v.is_object()) continue;
+    const std::string priority = StringAt(v.get_object(), "priority");
+    const auto number = c.priority_numbers.find(priority);
+    by_priority[{number == c.priority_numbers.end() ? 1e9 : number->second, priority}].push_back(&v.get_object());
   }
-  for (const auto& [priority, rows] : by_priority) {
+  for (const auto& [key, rows] : by_priority) {
+    const std::string& priority = key.second;
     const auto title = c.priority_titles.find(priority);
     h += "<h3>" + E(title == c.priority_titles.end() ? "Priorité " + priority : title->second) +
          "</h3><table><tr><th>Partenaire</th><th>Engagement</th><th>Cible</th><th>Évaluation</th>"
@@ -417,7 +418,7 @@ std::string Integrity(const json::object& root) {
 
 std::string RenderEvaluationHtml(const json::value& evaluation) {
   const json::object& root = evaluation.is_object() ? evaluation.get_object() : EmptyObject();
-  Ctx c{root, {}};
+  Ctx c{root, {}, {}};
   for (const json::value& v : ArrayAt(root, "priorities")) {
     if (!v.is_object()) continue;
     const json::object& p = v.get_object();
@@ -425,6 +426,7 @@ std::string RenderEvaluationHtml(const json::value& evaluation) {
     c.priority_titles[StringAt(p, "priority_id")] =
         "Priorité n°" + (number ? FormatNumberFr(*number, 0) : std::string("?")) + " : " +
         StringAt(p, "title");
+    c.priority_numbers[StringAt(p, "priority_id")] = number.value_or(0);
   }
   const std::string year = root.contains("year") ? json::serialize(root.at("year")) : "";
   std::string h = "<!DOCTYPE html>\n<html lang=\"fr\"><head><meta charset=\"utf-8\">"

@@ -84,12 +84,6 @@ std::string Value(std::string_view key, const std::optional<double>& v) {
   return FormatNumberFr(*v, 1);
 }
 
-// "2013-03-12T13:00:00Z" -> "12 mars 2013" (Paris calendar).
-std::string DateFr(std::string_view rfc3339) {
-  auto t = projections::ParseRfc3339(rfc3339);
-  return t ? projections::FormatDateFr(*t) : "–";
-}
-
 std::string MonthFr(std::string_view period_start) {
   auto t = projections::ParseRfc3339(period_start);
   if (!t) return "–";
@@ -220,7 +214,7 @@ std::string Qualitative(const json::object& root) {
         detail += " — action recommandée : " + MarkdownEscape(action);
       }
       const std::string cell = StringAt(o, "cell_name").empty() ? StringAt(o, "cell_id") : StringAt(o, "cell_name");
-      rows += "| " + DateFr(StringAt(o, "occurred_at")) + " | " + M(cell) + " | " + (detail.empty() ? "–" : detail) +
+      rows += "| " + projections::FormatDateFr(StringAt(o, "occurred_at")) + " | " + M(cell) + " | " + (detail.empty() ? "–" : detail) +
               " |\n";
     }
     if (rows.empty()) continue;

@@ -111,6 +111,29 @@ TEST_F(ReportHtmlTest, CommitmentsPerPriorityAndPartner) {
   EXPECT_NE(html_->find("Marché public infructueux"), std::string::npos);
 }
 
+TEST(ReportHtmlBodyTest, DatesInParisAndPrioritiesInNumberOrder) {
+  // Minutes of a meeting held at half past midnight on 10 May in Paris
+  // (still 9 May in UTC), and priorities whose ids sort against their numbers.
+  const boost::json::value body = boost::json::parse(R"({
+    "year": 2013,
+    "qualitative": [{"kind": "minutes", "occurred_at": "2013-05-09T22:30:00Z", "cell_id": "copil",
+                     "text": "Réunion de minuit"}],
+    "priorities": [{"priority_id": "addiction", "number": 7, "title": "Prévenir les addictions"},
+                   {"priority_id": "p1", "number": 1, "title": "Mieux connaître la délinquance"}],
+    "commitments": [{"priority": "addiction", "partner_name": "Ville", "text": "Forum", "status": "met"},
+                    {"priority": "p1", "partner_name": "DDSP", "text": "État mensuel", "status": "met"}]
+  })");
+  const std::string page = RenderEvaluationHtml(body);
+  EXPECT_NE(page.find("<td>10 mai 2013</td>"), std::string::npos);
+  EXPECT_EQ(page.find("2013-05-09"), std::string::npos);
+  const std::size_t first = page.find("Priorité n°1 : Mieux connaître la délinquance");
+  const std::size_t seventh = page.find("Priorité n°7 : Prévenir les addictions");
+  ASSERT_NE(first, std::string::npos);
+  ASSERT_NE(seventh, std::string::npos);
+  EXPECT_LT(first, seventh);
+  EXPECT_EQ(TagBalanceProblem(page), "");
+}
+
 TEST_F(ReportHtmlTest, EscapesEverything) {
   EXPECT_EQ(html_->find("<centre commercial>"), std::string::npos);
   EXPECT_NE(html_->find("&lt;centre commercial&gt;"), std::string::npos);
@@ -167,6 +190,9 @@ TEST(FrenchFormatTest, NumbersAndDates) {
   EXPECT_EQ(FormatPercentFr(0.7), "70\u202f%");
   EXPECT_EQ(FormatDateFr(T("2014-02-15T10:00:00Z")), "15 février 2014");
   EXPECT_EQ(FormatDateFr(T("2013-12-31T23:30:00Z")), "1er janvier 2014");  // Paris time
+  EXPECT_EQ(FormatDateFr("2013-05-09T22:30:00Z"), "10 mai 2013");
+  EXPECT_EQ(FormatDateFr("2013-05-10T00:30:00+02:00"), "10 mai 2013");
+  EXPECT_EQ(FormatDateFr("hier"), "–");
 }
 
 }  // namespace

@@ -233,6 +233,10 @@ TEST_F(ViewsTest, PlanInNumberOrderWithEvaluations) {
   EXPECT_EQ(Ids(priorities[0], "commitments", "commitment_id"), (std::set<std::string>{"k1", "k3"}));
   const auto& k1 = priorities[0].at("commitments").at(0);
   EXPECT_EQ(k1.at("evaluations").at(0).at("status").as_string(), "met");
+  // When it was made (occurred_at), and when the log recorded it: an hour
+  // later at least, in the scenario.
+  EXPECT_EQ(k1.at("made_at").as_string(), "2013-04-01T11:00:00Z");
+  EXPECT_GE(std::string(k1.at("recorded_at").as_string()), "2013-04-01T12:00:00Z");
   EXPECT_EQ(plan->at("amendments").at(0).at("amendment_id").as_string(), "av1");
   const State april = scenario_->FoldTo(scenario_->size_end_of_april);
   auto old_plan = PlanView({*state_, april, T("2013-04-30T12:00:00Z")}, Evaluator());
