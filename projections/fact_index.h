@@ -104,6 +104,10 @@ class FactIndex {
   void Advance(std::uint64_t size) { size_ = size; }
   std::uint64_t size() const { return size_; }
   std::size_t rows() const { return rows_.size(); }
+  // Room for about `events` more events' rows (one each; an analysis of
+  // several items takes more), so that a long catch-up does not grow the
+  // rows by doubling and leave the outgrown buffers behind.
+  void Reserve(std::uint64_t events) { rows_.reserve(rows_.size() + events); }
   std::size_t memory_bytes() const;
 
   // A question about a size below the end replays the rows below it (the

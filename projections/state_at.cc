@@ -91,7 +91,10 @@ Status StateAt::CatchUpLocked() {
   std::unique_ptr<FactWriter> writer;
   if (target > live_.state.size && target - live_.state.size >= eventstore::ScanAhead::kWorthIt) {
     ahead = eventstore::ScanAhead::Start(*store_, live_.state.size, target);
-    if (ahead) writer = FactWriter::Start(facts_);
+    if (ahead) {
+      facts_.Reserve(target - live_.state.size);
+      writer = FactWriter::Start(facts_);
+    }
   }
   Status result = Status::Ok();
   while (result.ok() && live_.state.size < target) {
