@@ -29,6 +29,12 @@ std::unique_ptr<ScanAhead> ScanAhead::Start(const EventStore& store, std::uint64
   return ahead;
 }
 
+std::unique_ptr<ScanAhead> ScanAhead::StartIfWorthIt(const EventStore& store, std::uint64_t from,
+                                                     std::uint64_t to) {
+  if (to <= from || to - from < kWorthIt) return nullptr;
+  return Start(store, from, to);
+}
+
 ScanAhead::~ScanAhead() {
   {
     std::lock_guard lock(mu_);

@@ -9,7 +9,7 @@
 // read. Batches are recycled, and at most kBatches exist (about 2 MiB in
 // all), so the scan is never more than that ahead of the fold.
 //
-//   auto ahead = ScanAhead::Start(store, from, to);   // null: scan inline
+//   auto ahead = ScanAhead::StartIfWorthIt(store, from, to);   // null: scan inline
 //   while (const RecordView* r = ahead->Next()) Fold(*r);
 //   Status s = ahead->Finish();                        // the scan's verdict
 //
@@ -46,6 +46,10 @@ class ScanAhead {
   // (the caller then scans inline).
   static std::unique_ptr<ScanAhead> Start(const EventStore& store, std::uint64_t from,
                                           std::uint64_t to);
+  // The same for a range of kWorthIt positions or more; null for a shorter
+  // one too.
+  static std::unique_ptr<ScanAhead> StartIfWorthIt(const EventStore& store, std::uint64_t from,
+                                                   std::uint64_t to);
   ~ScanAhead();
   ScanAhead(const ScanAhead&) = delete;
   ScanAhead& operator=(const ScanAhead&) = delete;

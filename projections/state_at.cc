@@ -50,11 +50,9 @@ Status FoldFromStore(const eventstore::EventStore& store, std::uint64_t to, Fold
                      std::uint64_t* skipped, FactIndex* facts) {
   const std::uint64_t from = folded.state.size;
   if (to <= from) return Status::Ok();
-  if (to - from >= eventstore::ScanAhead::kWorthIt) {
-    if (auto ahead = eventstore::ScanAhead::Start(store, from, to)) {
-      VIGIE_RETURN_IF_ERROR(FoldAhead(*ahead, to, folded, skipped, facts));
-      return ahead->Finish();
-    }
+  if (auto ahead = eventstore::ScanAhead::StartIfWorthIt(store, from, to)) {
+    VIGIE_RETURN_IF_ERROR(FoldAhead(*ahead, to, folded, skipped, facts));
+    return ahead->Finish();
   }
   RecordAligner aligned;
   Status scanned = store.Scan(from, to, [&](const eventstore::RecordView& view) {
@@ -87,14 +85,12 @@ Status StateAt::CatchUpLocked() {
   }
   // A long catch-up (start-up) reads the log on a second thread, and adds
   // the fact index's rows on a third.
-  std::unique_ptr<eventstore::ScanAhead> ahead;
+  std::unique_ptr<eventstore::ScanAhead> ahead =
+      eventstore::ScanAhead::StartIfWorthIt(*store_, live_.state.size, target);
   std::unique_ptr<FactWriter> writer;
-  if (target > live_.state.size && target - live_.state.size >= eventstore::ScanAhead::kWorthIt) {
-    ahead = eventstore::ScanAhead::Start(*store_, live_.state.size, target);
-    if (ahead) {
-      facts_.Reserve(target - live_.state.size);
-      writer = FactWriter::Start(facts_);
-    }
+  if (ahead) {
+    facts_.Reserve(target - live_.state.size);
+    writer = FactWriter::Start(facts_);
   }
   Status result = Status::Ok();
   while (result.ok() && live_.state.size < target) {

@@ -113,6 +113,17 @@ TEST_F(ScanAheadTest, AnEmptyRangeOrOneBeyondTheLogEndsAtTheLog) {
   EXPECT_TRUE(beyond->Finish().ok());
 }
 
+TEST_F(ScanAheadTest, OnlyALongRangeIsWorthAThread) {
+  EXPECT_EQ(ScanAhead::StartIfWorthIt(*store_, 5, 5 + ScanAhead::kWorthIt - 1), nullptr);
+  EXPECT_EQ(ScanAhead::StartIfWorthIt(*store_, 9, 3), nullptr);
+  auto ahead = ScanAhead::StartIfWorthIt(*store_, kEvents - 3, kEvents - 3 + ScanAhead::kWorthIt);
+  ASSERT_NE(ahead, nullptr);
+  int n = 0;
+  while (ahead->Next()) ++n;
+  EXPECT_EQ(n, 3);
+  EXPECT_TRUE(ahead->Finish().ok());
+}
+
 TEST_F(ScanAheadTest, AReaderThatStopsEarlyStopsTheScan) {
   // Destroyed with every batch full and the scan thread waiting for room.
   {
