@@ -137,7 +137,6 @@ constexpr Series kSeries[] = {
     {"atteintes-biens", {36, 31, 34, 29, 30, 35, 39, 27, 30, 28, 26, 29}},
     {"avip", {9, 7, 8, 10, 9, 11, 12, 8, 7, 8, 6, 7}},
     {"ils", {4, 6, 7, 5, 8, 6, 5, 3, 7, 9, 8, 6}},
-    {"effectif-ads", {4, 4, 5, 5, 5, 6, 6, 6, 7, 7, 7, 7}},
     {"clj-accueils", {70, 85, 95, 110, 120, 90, 160, 60, 100, 115, 105, 80}},
     {"degradations-stas", {5, 4, 3, 4, 2, 3, 6, 2, 3, 2, 2, 3}},
     {"absenteisme", {18, 22, 25, 20, 17, 12, -1, -1, 14, 21, 24, 19}},
@@ -160,6 +159,14 @@ void IndicatorValues(Script& s) {
              {"value", value}});
     }
   }
+  // A headcount, not a count of facts: the figures of two periods do not
+  // add up, so it is recorded once, for the year (seven at its end), and a
+  // month's or a quarter's dashboard has no value for it.
+  s.Add(Paris(2014, 1, 8, 10, 0), "ddsp-surete", "record-indicator-value",
+        {{"indicator_id", "effectif-ads"},
+         {"period_start", Rfc3339(Paris(2013, 1, 1))},
+         {"period_end", Rfc3339(Paris(2014, 1, 1))},
+         {"value", 7}});
   // The consolidated November figure replaces the provisional one.
   s.Add(Paris(2014, 2, 20, 10, 0), "ddsp-surete", "record-indicator-value",
         {{"indicator_id", "delinquance-generale"},

@@ -65,6 +65,12 @@ TEST(DemoTest, StoreVerifiesAndHoldsTheYear) {
   // 12 security cell meetings, 11 partnership ones, 3 steering committees, 1 emergency.
   EXPECT_EQ(totals.at("meetings_held").to_number<int>(), 27);
   EXPECT_GT(totals.at("information_shared").to_number<int>(), 80);
+  // Recorded figures of the year: crime facts add up over the months; the
+  // headcount of security assistants is the one figure of the year, not a
+  // sum of monthly headcounts.
+  const auto& recorded = evaluation->at("statistics").at("year").at("periods").at(0).at("recorded");
+  EXPECT_EQ(recorded.at("effectif-ads").at("value").to_number<int>(), 7);
+  EXPECT_EQ(recorded.at("atteintes-biens").at("value").to_number<int>(), 374);
   EXPECT_EQ(evaluation->at("priorities").as_array().size(), 6u);
   EXPECT_EQ(evaluation->at("commitments").as_array().size(), 15u);
   EXPECT_EQ(evaluation->at("territory").at("name").as_string(), "ZSP de Montreynaud");
