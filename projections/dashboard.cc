@@ -177,10 +177,14 @@ void CountMeetings(const State& s, const PeriodIndex& index, const std::optional
   }
 }
 
+// Among the commitments made before the year's end (those the evaluation
+// of the year lists), the share of those evaluated for it that were met.
 std::optional<double> MetShare(const State& s, int year) {
   std::int64_t evaluated = 0;
   std::int64_t met = 0;
+  const std::int64_t year_end = ParisYear(year).end_ns;
   for (const auto& [id, commitment] : s.commitments) {
+    if (commitment.recorded.occurred_at_ns >= year_end) continue;
     const CommitmentEvaluation* e = commitment.EvaluationOf(year);
     if (!e) continue;
     ++evaluated;

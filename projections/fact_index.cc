@@ -298,6 +298,7 @@ struct CellSlot {
 };
 struct CommitmentSlot {
   bool exists = false;
+  std::int64_t made_ns = 0;  // occurred_at of its recording
   std::vector<std::pair<int, bool>> evaluations;  // (year, met), in log order
 };
 // The span of instants of a block of consecutive entity ids (kBlock of
@@ -463,7 +464,7 @@ void FactIndex::ApplyRow(Replayed& s, std::size_t i) const {
       break;
     case Kind::kCommitmentRecorded:
       fit(s.commitments, commitments_);
-      s.commitments[r.entity] = CommitmentSlot{true, {}};
+      s.commitments[r.entity] = CommitmentSlot{true, r.t, {}};
       break;
     case Kind::kCommitmentEvaluated:
       fit(s.commitments, commitments_);
@@ -817,8 +818,9 @@ std::vector<std::vector<DerivedIndicators>> FactIndex::ComputeDerived(
       if (it == share_by_year.end()) {
         std::int64_t evaluated = 0;
         std::int64_t met = 0;
+        const std::int64_t year_end = ParisYear(year).end_ns;
         for (const CommitmentSlot& c : commitments) {
-          if (!c.exists) continue;
+          if (!c.exists || c.made_ns >= year_end) continue;
           const std::pair<int, bool>* found = nullptr;
           for (const auto& e : c.evaluations) {
             if (e.first == year) found = &e;

@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "tests/projections/synthetic_history.h"
 #include "tests/projections/zsp_scenario.h"
 
 namespace vigie::projections {
@@ -149,6 +150,41 @@ TEST_F(EvaluationTest, NeverAPseudonymBirthYearOrNote) {
       EXPECT_EQ(text.find(id), std::string::npos) << id;
     }
   }
+}
+
+// The year's share of commitments met is that of the commitments the
+// evaluation lists: made before the year's end, evaluated for the year. A
+// synthetic history also evaluates commitments for years before they were
+// made (as a log written before that rule would hold).
+TEST(EvaluationSyntheticTest, MetShareIsThatOfTheListedCommitments) {
+  SyntheticOptions options;
+  options.seed = 5;
+  options.events = 20000;
+  State state;
+  GenerateHistory(options, [&](const EventMeta& meta, const std::string&, const std::string& payload) {
+    (void)ApplyPayload(state, meta, payload);
+  });
+  int years_with_evaluations = 0;
+  for (int year = 2010; year <= 2019; ++year) {
+    Result<json::value> body = EvaluationBody(state, year, kCheckpoint);
+    ASSERT_TRUE(body.has_value());
+    int evaluated = 0, met = 0;
+    for (const json::value& c : body->at("commitments").as_array()) {
+      if (c.at("status").is_null()) continue;
+      ++evaluated;
+      if (c.at("status").as_string() == "met") ++met;
+    }
+    const json::value& share =
+        body->at("statistics").at("year").at("periods").at(0).at("derived").at("commitments_met_share");
+    if (evaluated == 0) {
+      EXPECT_TRUE(share.is_null()) << year;
+      continue;
+    }
+    ++years_with_evaluations;
+    ASSERT_TRUE(share.is_number()) << year;
+    EXPECT_DOUBLE_EQ(share.to_number<double>(), static_cast<double>(met) / evaluated) << year;
+  }
+  EXPECT_GE(years_with_evaluations, 5);
 }
 
 TEST_F(EvaluationTest, AccessAndYearRange) {
