@@ -9,6 +9,10 @@ int main(int argc, char** argv) {
   CLI::App app{"Vigie: the accountability ledger of a local public-safety partnership"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "vigie 0.1.0");
+  // A usage error is one line, as every other error (SPEC §7).
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return "vigie: " + OneClearLine(e.what()) + " (see --help)\n";
+  });
   CliContext ctx;
   AddInitCommand(app, ctx);
   AddVerifyCommand(app, ctx);

@@ -33,6 +33,17 @@ TEST(CliTest, UsageErrorsExitWithTwo) {
   EXPECT_EQ(RunVigie({"demo", "--unknown-flag"}).exit_code, 2);
 }
 
+TEST(CliTest, UsageErrorsAreOneLine) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"export", "--from", "minus-one"}, std::vector<std::string>{"demo", "--unknown-flag"},
+        std::vector<std::string>{"no-such-command"}}) {
+    auto run = RunVigie(args);
+    EXPECT_EQ(run.exit_code, 2) << args[0];
+    EXPECT_EQ(testing::Lines(run.err).size(), 1u) << run.err;
+    EXPECT_TRUE(run.err.starts_with("vigie: ")) << run.err;
+  }
+}
+
 TEST(CliTest, FailuresExitWithOneAndOneLine) {
   testing::TempDir tmp("vigie-cli");
   for (const std::vector<std::string>& args :
