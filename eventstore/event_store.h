@@ -304,9 +304,18 @@ struct VerifyReport {
   std::uint64_t checkpoints = 0;
   std::optional<std::uint64_t> first_bad_position;
   std::string problem;  // empty when everything verified
+  std::string verifier_key;  // the key the checkpoints were checked against
   bool ok() const { return problem.empty(); }
 };
 using ProgressFn = std::function<void(std::uint64_t done, std::uint64_t total)>;
-Result<VerifyReport> VerifyStore(const std::string& dir, const ProgressFn& progress = {});
+// `trusted_verifier_key` is a verifier key known from outside the data
+// directory (as `vigie init` printed it): every stored checkpoint must be
+// signed by it, and at least one must be stored, so that a store rewritten
+// and re-signed with a key of its own fails. When it is empty, checkpoints
+// are checked against the key the directory itself holds: that finds
+// damage, not whoever could replace the key. kInvalidArgument when the key
+// is malformed.
+Result<VerifyReport> VerifyStore(const std::string& dir, const ProgressFn& progress = {},
+                                 std::string_view trusted_verifier_key = {});
 
 }  // namespace vigie::eventstore

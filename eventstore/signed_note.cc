@@ -470,6 +470,11 @@ Result<std::string> SigningKey::Sign(std::string_view body) const {
   return note;
 }
 
+Status CheckVerifierKey(std::string_view verifier_key) {
+  Result<VerifierKeyParts> key = ParseVerifierKey(verifier_key);
+  return key ? Status::Ok() : key.error();
+}
+
 Result<std::string> VerifyNote(std::string_view verifier_key, std::string_view note) {
   Result<VerifierKeyParts> key = ParseVerifierKey(verifier_key);
   if (!key) return Fail(key.error());

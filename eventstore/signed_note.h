@@ -55,6 +55,11 @@ class SigningKey {
   std::array<std::uint8_t, 32> public_key_{};
 };
 
+// Ok when `verifier_key` is well formed (the grammar above, its hash
+// matching its name and key); kInvalidArgument saying what is wrong
+// otherwise. For callers that take a key from a user before any note.
+Status CheckVerifierKey(std::string_view verifier_key);
+
 // Checks `note` against `verifier_key` and returns its body. Refuses a
 // malformed key or note, a signature by another key, or a bad signature.
 Result<std::string> VerifyNote(std::string_view verifier_key, std::string_view note);

@@ -9,9 +9,9 @@
 // floor") with the stored one AS IT IS PRODUCED: one iterator per tree
 // level walks the `tree` family sequentially (nodes of a level come in
 // index order), so no node is looked up by a point read. Stored checkpoints
-// are checked as the rebuilt tree passes their size: signature by the
-// store's key, origin, and root; consecutive checkpoints are also checked
-// for consistency with a proof.
+// are checked as the rebuilt tree passes their size: signature (by the key
+// the caller trusts, else by the store's own), origin, and root;
+// consecutive checkpoints are also checked for consistency with a proof.
 //
 // Meanwhile, on a third thread started at once, RocksDB checks the checksum
 // of every block of every table file but the log's, so a flipped byte in
@@ -131,11 +131,15 @@ struct Chunk {
 };
 
 struct Verifier {
-  Verifier(const EventStore& s, const RawDb& r, int f) : store(s), raw(r), floor(f) {}
+  Verifier(const EventStore& s, const RawDb& r, int f, std::string_view trusted_key)
+      : store(s), raw(r), floor(f), trusted(!trusted_key.empty()) {
+    report.verifier_key = trusted ? std::string(trusted_key) : store.VerifierKey();
+  }
 
   const EventStore& store;
   const RawDb& raw;
   const int floor;  // lowest stored tree level
+  const bool trusted;  // report.verifier_key came from the caller, not the store
   VerifyReport report;
   merkle::Frontier frontier;
   std::map<std::uint64_t, note::Checkpoint> checkpoints;  // by size
@@ -305,10 +309,12 @@ struct Verifier {
     const std::uint64_t size = store.Size();
     for (const auto& [cp_size, text] : store.Checkpoints()) {
       ++report.checkpoints;
-      auto body = note::VerifyNote(store.VerifierKey(), text);
+      auto body = note::VerifyNote(report.verifier_key, text);
       if (!body) {
-        Bad(cp_size == 0 ? 0 : cp_size - 1, "checkpoint of size " + std::to_string(cp_size) +
-                                                " has a bad signature: " + body.error().message());
+        Bad(cp_size == 0 ? 0 : cp_size - 1,
+            "checkpoint of size " + std::to_string(cp_size) +
+                (trusted ? " is not signed by the given verifier key: " : " has a bad signature: ") +
+                body.error().message());
         continue;
       }
       auto cp = note::ParseCheckpoint(*body);
@@ -322,6 +328,11 @@ struct Verifier {
         continue;
       }
       checkpoints.emplace(cp_size, *cp);
+    }
+    // Without a checkpoint, nothing ties the log to the trusted key.
+    // (No position: the whole log is in question.)
+    if (trusted && report.checkpoints == 0) {
+      report.problem = "the store holds no signed checkpoint to check against the given verifier key";
     }
     CheckRootAt(0);
     ReportMismatchedCheckpoint();
@@ -386,7 +397,11 @@ struct Verifier {
 
 }  // namespace
 
-Result<VerifyReport> VerifyStore(const std::string& dir, const ProgressFn& progress) {
+Result<VerifyReport> VerifyStore(const std::string& dir, const ProgressFn& progress,
+                                 std::string_view trusted_verifier_key) {
+  if (!trusted_verifier_key.empty()) {
+    if (Status s = note::CheckVerifierKey(trusted_verifier_key); !s.ok()) return Fail(std::move(s));
+  }
   auto store = EventStore::OpenReadOnly(dir);
   if (!store) return Fail(store.error());
   auto raw = RawDb::Open(dir);
@@ -395,7 +410,7 @@ Result<VerifyReport> VerifyStore(const std::string& dir, const ProgressFn& progr
   if (!floor) return Fail(floor.error());
   std::future<Result<std::string>> checksums =
       std::async(std::launch::async, [&raw] { return (*raw)->CheckTableChecksums(); });
-  Verifier verifier(**store, **raw, *floor);
+  Verifier verifier(**store, **raw, *floor, trusted_verifier_key);
   Status s = verifier.Run(progress);
   verifier.levels.clear();  // iterators go before their database
   Result<std::string> damaged_table = checksums.get();

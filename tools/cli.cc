@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "eventstore/signed_note.h"
+
 namespace vigie::tools {
 namespace {
 
@@ -19,6 +21,16 @@ std::int64_t NowMs() {
 void AddDataOption(CLI::App* command, std::string* dir) {
   *dir = "./vigie-data";
   command->add_option("--data", *dir, "Data directory of the store")->capture_default_str();
+}
+
+CLI::Option* AddVerifierKeyOption(CLI::App* command, std::optional<std::string>* key, const std::string& description) {
+  return command->add_option("--verifier-key", *key, description)
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            Status s = note::CheckVerifierKey(text);
+            return s.ok() ? std::string() : s.message() + " (expected name+hash+base64key, as `vigie init` printed it)";
+          },
+          "KEY", "VerifierKey"));
 }
 
 std::string OneClearLine(std::string message) {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -29,6 +30,11 @@ struct CliContext {
 
 // Adds `--data DIR` (default ./vigie-data) bound to *dir.
 void AddDataOption(CLI::App* command, std::string* dir);
+
+// Adds `--verifier-key KEY`, the key as `vigie init` prints it and
+// GET /v1/audit/verifier-key serves it (name+hash+base64key), bound to
+// *key. A malformed key is a usage error, before the command runs.
+CLI::Option* AddVerifierKeyOption(CLI::App* command, std::optional<std::string>* key, const std::string& description);
 
 // The message of an error as one line, with RocksDB's wording of a store
 // held by another process replaced by plain words.

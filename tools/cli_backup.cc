@@ -51,8 +51,8 @@ void AddRestoreCommand(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--from", options->backup_dir, "Backup directory made by `vigie backup`")->required();
   cmd->add_flag("--replace", options->replace,
                 "Replace the store --data holds (it is kept beside it as <DIR>.replaced-<time>, without its keys)");
-  cmd->add_option("--verifier-key", options->verifier_key,
-                  "Expected verifier key of the log (as `vigie init` printed it); the backup must be signed by it");
+  AddVerifierKeyOption(cmd, &options->verifier_key,
+                       "Expected verifier key of the log (as `vigie init` printed it); the backup must be signed by it");
   cmd->callback([options, &ctx] {
     Progress progress("restore (verifying the backup, then the restored copy)");
     auto result = RestoreStore(*options, [&](std::uint64_t done, std::uint64_t total) {

@@ -446,6 +446,59 @@ TEST_F(EventStoreTest, VerifyPassesOnAHealthyStore) {
   EXPECT_EQ(report->checkpoints, 2u);
 }
 
+TEST_F(EventStoreTest, VerifyAgainstTheLogsKeyPassesAndNamesIt) {
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", i + 1)));
+  store_.reset();
+  auto report = VerifyStore(dir_, {}, verifier_key_);
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_TRUE(report->ok()) << report->problem;
+  EXPECT_EQ(report->verifier_key, verifier_key_);
+  auto own = VerifyStore(dir_);
+  ASSERT_TRUE(own) << own.error().ToString();
+  EXPECT_EQ(own->verifier_key, verifier_key_) << "without a key, the store's own";
+}
+
+TEST_F(EventStoreTest, VerifyAgainstAnotherKeyFails) {
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", i + 1)));
+  store_.reset();
+  // A key of the same name: what someone who re-signed the store would hold.
+  const std::string other_dir = testing::MakeTempDir("vigie-other");
+  auto other = EventStore::Init(other_dir, "test.vigie.example/log");
+  ASSERT_TRUE(other) << other.error().ToString();
+  std::filesystem::remove_all(other_dir);
+  auto report = VerifyStore(dir_, {}, other->verifier_key);
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_FALSE(report->ok());
+  EXPECT_NE(report->problem.find("not signed by the given verifier key"), std::string::npos) << report->problem;
+  EXPECT_EQ(report->verifier_key, other->verifier_key);
+}
+
+TEST_F(EventStoreTest, VerifyAgainstAKeyNeedsACheckpoint) {
+  // A store just made by Init holds no checkpoint yet.
+  const std::string fresh = testing::MakeTempDir("vigie-fresh");
+  auto init = EventStore::Init(fresh, "fresh.vigie.example/log");
+  ASSERT_TRUE(init) << init.error().ToString();
+  auto report = VerifyStore(fresh, {}, init->verifier_key);
+  ASSERT_TRUE(report) << report.error().ToString();
+  EXPECT_FALSE(report->ok());
+  EXPECT_NE(report->problem.find("no signed checkpoint"), std::string::npos) << report->problem;
+  EXPECT_FALSE(report->first_bad_position.has_value());
+  auto own = VerifyStore(fresh);
+  ASSERT_TRUE(own) << own.error().ToString();
+  EXPECT_TRUE(own->ok()) << own->problem;
+  std::filesystem::remove_all(fresh);
+}
+
+TEST_F(EventStoreTest, VerifyRefusesAMalformedKey) {
+  store_.reset();
+  for (const std::string& key : {std::string("not-a-key"), verifier_key_.substr(0, verifier_key_.size() - 1),
+                                 "x" + verifier_key_}) {
+    auto report = VerifyStore(dir_, {}, key);
+    ASSERT_FALSE(report) << key;
+    EXPECT_EQ(report.error().code(), StatusCode::kInvalidArgument) << key;
+  }
+}
+
 TEST_F(EventStoreTest, BackupIsAConsistentOpenableStore) {
   for (int i = 0; i < 10; ++i) ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", i + 1)));
   std::string backup = dir_ + "-backup";

@@ -211,6 +211,20 @@ TEST_F(SignedNoteTest, RefusesMalformedVerifierKeys) {
   EXPECT_FALSE(VerifyNote("PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW", note).has_value());
 }
 
+TEST_F(SignedNoteTest, CheckVerifierKeyWithoutANote) {
+  EXPECT_TRUE(CheckVerifierKey(kPeterKey).ok());
+  Result<SigningKey> key = SigningKey::Generate("vigie.example.org/ledger");
+  ASSERT_TRUE(key.has_value());
+  EXPECT_TRUE(CheckVerifierKey(key->VerifierKey()).ok());
+  const std::string peter(kPeterKey);
+  for (const std::string& bad :
+       {std::string(), std::string("PeterNeumann"), peter.substr(0, peter.size() - 1), "x" + peter,
+        std::string("PeterNeumann+173116ae+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")}) {
+    Status s = CheckVerifierKey(bad);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << bad;
+  }
+}
+
 TEST_F(SignedNoteTest, SignedCheckpointRoundTrips) {
   Result<SigningKey> key = SigningKey::Generate("vigie.example.org/ledger");
   ASSERT_TRUE(key.has_value()) << key.error().ToString();
