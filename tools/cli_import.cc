@@ -15,6 +15,16 @@
 // a fully imported, closed store is renamed into DIR. Memory stays bounded:
 // records are appended in chunks as they are checked.
 //
+// Trust. An export is only as good as whoever handed it over: every line
+// checks against itself, but a forged history (records rewritten with their
+// hashes recomputed) or a cut-short one (whole lines dropped at the end)
+// checks too. With --checkpoint FILE --verifier-key KEY, FILE is the
+// source's signed checkpoint (GET /v1/audit/checkpoint) and KEY the source's
+// verifier key known from elsewhere: the note must be signed by KEY before
+// anything is read, and the rebuilt tree must hold at least the
+// checkpoint's size and have exactly its root at that size, or nothing is
+// imported. Without them, the summary says the history was not checked.
+//
 // Subject keys are not part of an export: personal fields of the imported
 // log stay sealed.
 #include <sys/stat.h>
@@ -22,9 +32,12 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <optional>
 
 #include <boost/json.hpp>
 
+#include "eventstore/signed_note.h"
 #include "eventstore/storage_layout.h"
 #include "tools/cli.h"
 #include "tools/cloudevents.h"
@@ -35,6 +48,8 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::size_t kChunkRecords = 4096;
+// A checkpoint is about 200 bytes; cosignatures (witnesses) add ~100 each.
+constexpr std::size_t kCheckpointFileBytesMax = 64 * 1024;
 
 // Reads lines of at most kMaxCloudEventLineBytes (plus the newline).
 class LineReader {
@@ -83,8 +98,48 @@ Status LineError(std::uint64_t line, const Status& status) {
                          "; nothing was imported");
 }
 
-// Reads and imports everything into `staging`; the caller removes it on failure.
-Status ImportInto(const fs::path& staging, const std::string& wanted_origin, std::FILE* in, ImportSummary* out) {
+// The checkpoint in `path`, once its note verifies under `verifier_key`. A
+// file that cannot be a checkpoint is a usage error; a note not signed by
+// the key is a failure found (kUnauthenticated).
+Result<note::Checkpoint> ReadTrustedCheckpoint(const std::string& path, const std::string& verifier_key) {
+  std::ifstream file(path, std::ios::binary);
+  std::string text(kCheckpointFileBytesMax + 1, '\0');
+  file.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (!file && !file.eof()) return Fail(InvalidArgument("--checkpoint " + path + " cannot be read"));
+  text.resize(static_cast<std::size_t>(file.gcount()));
+  if (text.size() > kCheckpointFileBytesMax) {
+    return Fail(InvalidArgument("--checkpoint " + path + " is larger than a signed checkpoint can be"));
+  }
+  auto body = note::VerifyNote(verifier_key, text);
+  if (!body) {
+    return Fail(Status(body.error().code(), "--checkpoint " + path + " does not verify under --verifier-key: " +
+                                                body.error().message() + "; nothing was imported"));
+  }
+  auto checkpoint = note::ParseCheckpoint(*body);
+  if (!checkpoint) return Fail(InvalidArgument("--checkpoint " + path + ": " + checkpoint.error().message()));
+  return checkpoint;
+}
+
+// The rebuilt tree against the source's signed checkpoint.
+Status CheckAgainstCheckpoint(const eventstore::EventStore& store, const note::Checkpoint& checkpoint) {
+  const std::string size = std::to_string(checkpoint.size);
+  if (store.Size() < checkpoint.size) {
+    return DataLoss("the export holds " + std::to_string(store.Size()) + " events, fewer than the " + size +
+                    " its source's signed checkpoint covers: it was cut short; nothing was imported");
+  }
+  auto root = store.RootAt(checkpoint.size);
+  if (!root) return root.error();
+  if (*root != checkpoint.root) {
+    return DataLoss("the first " + size + " events of the export do not have the root hash of its source's signed "
+                    "checkpoint: they differ from the signed history; nothing was imported");
+  }
+  return Status::Ok();
+}
+
+// Reads and imports everything into `staging`, then checks it against
+// `trusted` when given; the caller removes `staging` on failure.
+Status ImportInto(const fs::path& staging, const std::string& wanted_origin,
+                  const std::optional<note::Checkpoint>& trusted, std::FILE* in, ImportSummary* out) {
   std::uint64_t total_bytes = 0;
   struct stat st{};
   if (::fstat(::fileno(in), &st) == 0 && S_ISREG(st.st_mode)) total_bytes = static_cast<std::uint64_t>(st.st_size);
@@ -122,7 +177,8 @@ Status ImportInto(const fs::path& staging, const std::string& wanted_origin, std
     if (!store) {
       if (!wanted_origin.empty() && wanted_origin != record->origin) {
         return LineError(line_number, InvalidArgument("the events are of log '" + record->origin.substr(0, 200) +
-                                                      "', not of --origin " + wanted_origin));
+                                                      "', not of the expected log '" + wanted_origin +
+                                                      "' (--origin, or --checkpoint's)"));
       }
       out->origin = record->origin;
       auto init = eventstore::EventStore::Init(staging.string(), out->origin);
@@ -150,6 +206,7 @@ Status ImportInto(const fs::path& staging, const std::string& wanted_origin, std
   if (reader.failed()) return Internal("reading stdin failed");
   if (!store) return FailedPrecondition("no event on stdin: nothing to import");
   VIGIE_RETURN_IF_ERROR(flush());
+  if (trusted) VIGIE_RETURN_IF_ERROR(CheckAgainstCheckpoint(*store, *trusted));
   out->tree_size = store->Size();
   auto root = store->RootAt(out->tree_size);
   if (!root) return root.error();
@@ -164,14 +221,26 @@ void AddImportCommand(CLI::App& app, CliContext& ctx) {
       "import",
       "Create a store from CloudEvents JSON lines on stdin (as `vigie export` writes them), byte for byte: same "
       "positions, leaf hashes and roots, a signing key of its own. All lines are checked; the first bad one is "
-      "reported with its number and nothing is imported");
+      "reported with its number and nothing is imported. With --checkpoint and --verifier-key, the history must "
+      "also be the one the source signed");
   struct Args {
     std::string dir;
     std::string origin;
+    std::optional<std::string> checkpoint_file;
+    std::optional<std::string> verifier_key;
   };
   auto args = std::make_shared<Args>();
   AddDataOption(cmd, &args->dir);
   cmd->add_option("--origin", args->origin, "Expected origin of the exported log (default: the one the lines name)");
+  auto* checkpoint = cmd->add_option("--checkpoint", args->checkpoint_file,
+                                     "The source's signed checkpoint (GET /v1/audit/checkpoint): the imported tree "
+                                     "must hold its size and have its root there; needs --verifier-key")
+                         ->check(CLI::ExistingFile);
+  auto* key = AddVerifierKeyOption(cmd, &args->verifier_key,
+                                   "The source's verifier key (as its `vigie init` printed it): --checkpoint must be "
+                                   "signed by it; needs --checkpoint");
+  checkpoint->needs(key);
+  key->needs(checkpoint);
   cmd->callback([args, &ctx] {
     const fs::path target(args->dir);
     std::error_code ec;
@@ -180,6 +249,22 @@ void AddImportCommand(CLI::App& app, CliContext& ctx) {
           args->dir + " is not empty: import creates a new store (positions start at 0)"));
       return;
     }
+    std::optional<note::Checkpoint> trusted;
+    std::string origin = args->origin;
+    if (args->checkpoint_file) {
+      auto read = ReadTrustedCheckpoint(*args->checkpoint_file, *args->verifier_key);
+      if (!read) {
+        ctx.exit_code = ReportError(read.error());
+        return;
+      }
+      if (!origin.empty() && origin != read->origin) {
+        ctx.exit_code = ReportError(InvalidArgument("--checkpoint is of log '" + read->origin + "', not of --origin " +
+                                                    origin));
+        return;
+      }
+      origin = read->origin;  // the lines must be of the signed log
+      trusted = std::move(*read);
+    }
     fs::path staging = target;
     staging += ".importing";
     if (fs::exists(staging, ec)) {
@@ -187,7 +272,7 @@ void AddImportCommand(CLI::App& app, CliContext& ctx) {
       return;
     }
     ImportSummary summary;
-    Status status = ImportInto(staging, args->origin, stdin, &summary);
+    Status status = ImportInto(staging, origin, trusted, stdin, &summary);
     if (status.ok()) {
       if (fs::exists(target, ec)) fs::remove(target, ec);  // empty, checked above
       fs::rename(staging, target, ec);
@@ -202,7 +287,15 @@ void AddImportCommand(CLI::App& app, CliContext& ctx) {
                             {"tree_size", summary.tree_size},
                             {"root_hash", summary.root_hash},
                             {"origin", summary.origin},
-                            {"verifier_key", summary.verifier_key}};
+                            {"verifier_key", summary.verifier_key},
+                            {"checked_against_signed_checkpoint", trusted.has_value()}};
+    if (trusted) {
+      out["signed_checkpoint_tree_size"] = trusted->size;
+    } else {
+      std::fprintf(stderr,
+                   "vigie: warning: the history was not checked against a signed checkpoint of its source (give "
+                   "--checkpoint and --verifier-key): a forged or cut-short export imports just the same\n");
+    }
     std::printf("%s\n", boost::json::serialize(out).c_str());
   });
 }

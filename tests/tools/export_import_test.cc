@@ -1,6 +1,7 @@
 // `vigie export` / `vigie import`: CloudEvents lines that rebuild the same
 // tree, and an import that refuses any edited or malformed line by number
-// and then imports nothing.
+// and then imports nothing; with the source's signed checkpoint and key, an
+// import that also refuses a forged or cut-short history.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,6 +10,7 @@
 
 #include "eventstore/event_store.h"
 #include "eventstore/merkle_tree.h"
+#include "eventstore/record_codec.h"
 #include "eventstore/signed_note.h"
 #include "tests/tools/tools_test_support.h"
 #include "tools/cloudevents.h"
@@ -45,6 +47,46 @@ class ExportImportTest : public ::testing::Test {
     auto run = RunVigie({"import", "--data", target}, file);
     EXPECT_EQ(run.exit_code, 1) << run.err;
     EXPECT_NE(run.err.find("line " + std::to_string(line) + ":"), std::string::npos) << run.err;
+    EXPECT_EQ(testing::Lines(run.err).size(), 1u) << run.err;
+    EXPECT_FALSE(std::filesystem::exists(target));
+    EXPECT_FALSE(std::filesystem::exists(target + ".importing"));
+  }
+
+  // Writes the first `count` lines of the export.
+  std::string FirstLines(std::size_t count) {
+    std::string text;
+    for (std::size_t i = 0; i < count; ++i) text += lines_[i] + "\n";
+    const std::string path = tmp_ / ("first-" + std::to_string(count) + ".jsonl");
+    testing::WriteFile(path, text);
+    return path;
+  }
+
+  // The demo's latest stored checkpoint, written to a file, and its size.
+  std::pair<std::string, std::uint64_t> SourceCheckpoint() {
+    auto source = eventstore::EventStore::OpenReadOnly(testing::SharedDemoDir());
+    EXPECT_TRUE(source.has_value());
+    const auto checkpoints = (*source)->Checkpoints();
+    EXPECT_FALSE(checkpoints.empty());
+    const std::string path = tmp_ / "checkpoint.txt";
+    testing::WriteFile(path, checkpoints.back().second);
+    return {path, checkpoints.back().first};
+  }
+
+  std::string SourceVerifierKey() {
+    auto source = eventstore::EventStore::OpenReadOnly(testing::SharedDemoDir());
+    EXPECT_TRUE(source.has_value());
+    return (*source)->VerifierKey();
+  }
+
+  // Imports `file` with the demo's checkpoint and key: refused, exit 1,
+  // with `reason` in one line and nothing left behind.
+  void ExpectRefusedByCheckpoint(const std::string& file, const std::string& reason) {
+    const std::string target = tmp_ / ("refused-" + std::to_string(edits_++));
+    auto run = RunVigie({"import", "--data", target, "--checkpoint", SourceCheckpoint().first, "--verifier-key",
+                         SourceVerifierKey()},
+                        file);
+    EXPECT_EQ(run.exit_code, 1) << run.err;
+    EXPECT_NE(run.err.find(reason), std::string::npos) << run.err;
     EXPECT_EQ(testing::Lines(run.err).size(), 1u) << run.err;
     EXPECT_FALSE(std::filesystem::exists(target));
     EXPECT_FALSE(std::filesystem::exists(target + ".importing"));
@@ -173,6 +215,99 @@ TEST_F(ExportImportTest, ImportUsageErrors) {
   EXPECT_NE(wrong_origin.err.find("line 1:"), std::string::npos) << wrong_origin.err;
   testing::WriteFile(dir / "empty.jsonl", "");
   EXPECT_EQ(RunVigie({"import", "--data", dir / "empty"}, dir / "empty.jsonl").exit_code, 1);
+}
+
+TEST_F(ExportImportTest, WithoutACheckpointTheSummarySaysTheHistoryWasNotChecked) {
+  auto run = RunVigie({"import", "--data", tmp_ / "imported"}, export_file_);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_FALSE(boost::json::parse(run.out).at("checked_against_signed_checkpoint").as_bool());
+  EXPECT_NE(run.err.find("not checked against a signed checkpoint"), std::string::npos) << run.err;
+}
+
+TEST_F(ExportImportTest, FaithfulExportImportsWithItsSignedCheckpoint) {
+  const auto [checkpoint, size] = SourceCheckpoint();
+  auto run = RunVigie({"import", "--data", tmp_ / "imported", "--checkpoint", checkpoint, "--verifier-key",
+                       SourceVerifierKey()},
+                      export_file_);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const auto summary = boost::json::parse(run.out);
+  EXPECT_TRUE(summary.at("checked_against_signed_checkpoint").as_bool());
+  EXPECT_EQ(summary.at("signed_checkpoint_tree_size").to_number<std::uint64_t>(), size);
+  EXPECT_EQ(summary.at("root_hash").as_string(), testing::SharedDemoRoot());
+  EXPECT_EQ(run.err.find("not checked"), std::string::npos) << run.err;
+}
+
+TEST_F(ExportImportTest, ExportCutShortIsRefusedByTheCheckpoint) {
+  const std::uint64_t size = SourceCheckpoint().second;
+  ASSERT_GT(size, 1u);
+  // Cut at a line boundary, every line intact: only the checkpoint can tell.
+  ASSERT_EQ(RunVigie({"import", "--data", tmp_ / "unchecked"}, FirstLines(size - 1)).exit_code, 0);
+  ExpectRefusedByCheckpoint(FirstLines(size - 1), "cut short");
+}
+
+TEST_F(ExportImportTest, RecordAlteredWithItsLeafHashRecomputedIsRefusedByTheCheckpoint) {
+  auto source = eventstore::EventStore::OpenReadOnly(testing::SharedDemoDir());
+  ASSERT_TRUE(source.has_value());
+  // A record alone in its command: its command id (in the record, in no
+  // attribute) can change without touching another line.
+  std::uint64_t position = 50;
+  for (; position + 1 < lines_.size(); ++position) {
+    const auto event = (*source)->Read(position);
+    ASSERT_TRUE(event.has_value());
+    if (!event->command_id.empty() && event->command_id != (*source)->Read(position - 1)->command_id &&
+        event->command_id != (*source)->Read(position + 1)->command_id) {
+      break;
+    }
+  }
+  ASSERT_LT(position + 1, lines_.size());
+  auto event = (*source)->Read(position);
+  std::string bytes = event->record;
+  const std::size_t at = bytes.find(event->command_id);
+  ASSERT_NE(at, std::string::npos);
+  bytes[at] = bytes[at] == '0' ? '1' : '0';
+  auto record = eventstore::VerifyRecord(bytes);
+  ASSERT_TRUE(record.has_value()) << record.error().message();
+  auto forged = ToCloudEvent(eventstore::ToStoredEvent(**record, bytes), (*source)->origin());
+  ASSERT_TRUE(forged.has_value()) << forged.error().message();
+  EXPECT_NE(boost::json::serialize(*forged), lines_[position]);
+  const std::string file = WithLine(position + 1, boost::json::serialize(*forged));
+  // Every line checks against itself: without the checkpoint, the forgery imports.
+  ASSERT_EQ(RunVigie({"import", "--data", tmp_ / "unchecked"}, file).exit_code, 0);
+  ExpectRefusedByCheckpoint(file, "differ from the signed history");
+}
+
+TEST_F(ExportImportTest, CheckpointSignedByAnotherKeyIsRefused) {
+  TempDir other("vigie-other");
+  auto init = RunVigie({"init", "--data", other / "data", "--origin", "other.example/log"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  const std::string other_key(boost::json::parse(init.out).at("verifier_key").as_string());
+  const std::string target = tmp_ / "imported";
+  auto run = RunVigie({"import", "--data", target, "--checkpoint", SourceCheckpoint().first, "--verifier-key", other_key},
+                      export_file_);
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_NE(run.err.find("does not verify under --verifier-key"), std::string::npos) << run.err;
+  EXPECT_EQ(testing::Lines(run.err).size(), 1u) << run.err;
+  EXPECT_FALSE(std::filesystem::exists(target));
+}
+
+TEST_F(ExportImportTest, MisusedCheckpointOptionsAreUsageErrors) {
+  const std::string target = tmp_ / "imported";
+  const std::string checkpoint = SourceCheckpoint().first;
+  for (const std::vector<std::string>& args : {
+           std::vector<std::string>{"import", "--data", target, "--checkpoint", checkpoint},
+           std::vector<std::string>{"import", "--data", target, "--verifier-key", SourceVerifierKey()},
+           std::vector<std::string>{"import", "--data", target, "--checkpoint", checkpoint, "--verifier-key",
+                                    "not-a-key"},
+           std::vector<std::string>{"import", "--data", target, "--checkpoint", tmp_ / "missing.txt", "--verifier-key",
+                                    SourceVerifierKey()},
+           std::vector<std::string>{"import", "--data", target, "--checkpoint", export_file_, "--verifier-key",
+                                    SourceVerifierKey()},
+       }) {
+    auto run = RunVigie(args, export_file_);
+    EXPECT_EQ(run.exit_code, 2) << args[3] << ": " << run.err;
+    EXPECT_EQ(testing::Lines(run.err).size(), 1u) << run.err;
+    EXPECT_FALSE(std::filesystem::exists(target));
+  }
 }
 
 TEST(CloudEventsTest, ParseGivesBackTheRecord) {
