@@ -214,6 +214,19 @@ Status ImportInto(const fs::path& staging, const std::string& wanted_origin,
   return store->Close();
 }
 
+// DIR as a path without "." steps or trailing separators, so that the
+// staging directory beside it is a sibling: "is/" names "is", whose staging
+// is "is.importing", not "is/.importing" inside it.
+Result<fs::path> TargetDir(const std::string& dir) {
+  if (dir.empty()) return Fail(InvalidArgument("--data must name a directory"));
+  std::error_code ec;
+  fs::path target = fs::absolute(dir, ec);
+  if (ec) return Fail(InvalidArgument("--data " + dir + ": " + ec.message()));
+  target = target.lexically_normal();
+  if (!target.has_filename() && target.has_relative_path()) target = target.parent_path();
+  return target;
+}
+
 }  // namespace
 
 void AddImportCommand(CLI::App& app, CliContext& ctx) {
@@ -242,7 +255,12 @@ void AddImportCommand(CLI::App& app, CliContext& ctx) {
   checkpoint->needs(key);
   key->needs(checkpoint);
   cmd->callback([args, &ctx] {
-    const fs::path target(args->dir);
+    auto target_dir = TargetDir(args->dir);
+    if (!target_dir) {
+      ctx.exit_code = ReportError(target_dir.error());
+      return;
+    }
+    const fs::path target = *target_dir;
     std::error_code ec;
     if (fs::exists(target, ec) && !(fs::is_directory(target, ec) && fs::is_empty(target, ec))) {
       ctx.exit_code = ReportError(InvalidArgument(

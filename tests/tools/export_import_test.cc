@@ -310,6 +310,21 @@ TEST_F(ExportImportTest, MisusedCheckpointOptionsAreUsageErrors) {
   }
 }
 
+TEST_F(ExportImportTest, TrailingSlashOnDataNamesTheSameDirectory) {
+  // A new directory, and an existing empty one.
+  for (const std::string& name : {"new", "empty"}) {
+    const std::string target = tmp_ / name;
+    if (name == "empty") std::filesystem::create_directory(target);
+    auto run = RunVigie({"import", "--data", target + "/"}, export_file_);
+    ASSERT_EQ(run.exit_code, 0) << name << ": " << run.err;
+    EXPECT_FALSE(std::filesystem::exists(target + ".importing")) << name;
+    EXPECT_FALSE(std::filesystem::exists(target + "/.importing")) << name;
+    auto imported = eventstore::EventStore::OpenReadOnly(target);
+    ASSERT_TRUE(imported.has_value()) << name;
+    EXPECT_EQ((*imported)->Size(), lines_.size()) << name;
+  }
+}
+
 TEST(CloudEventsTest, ParseGivesBackTheRecord) {
   auto store = eventstore::EventStore::OpenReadOnly(testing::SharedDemoDir());
   ASSERT_TRUE(store.has_value());
