@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 
@@ -31,6 +32,25 @@ CLI::Option* AddVerifierKeyOption(CLI::App* command, std::optional<std::string>*
             return s.ok() ? std::string() : s.message() + " (expected name+hash+base64key, as `vigie init` printed it)";
           },
           "KEY", "VerifierKey"));
+}
+
+const CLI::Validator& WholeNumber() {
+  static const CLI::Validator validator(
+      [](std::string& text) -> std::string {
+        std::uint64_t value = 0;
+        const char* end = text.data() + text.size();
+        // No leading zero: strtoull, which CLI11 then calls, reads "010" as octal.
+        const bool decimal = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos &&
+                             (text.size() == 1 || text[0] != '0');
+        const auto [stop, error] = std::from_chars(text.data(), end, value, 10);
+        if (!decimal || stop != end) {
+          return "'" + text.substr(0, 40) + "' is not a whole number (0, 1, 2, ... in decimal, no leading zero)";
+        }
+        if (error != std::errc()) return "'" + text.substr(0, 40) + "' is too large";
+        return std::string();
+      },
+      "UINT", "WholeNumber");
+  return validator;
 }
 
 std::string OneClearLine(std::string message) {

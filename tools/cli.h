@@ -36,6 +36,13 @@ void AddDataOption(CLI::App* command, std::string* dir);
 // *key. A malformed key is a usage error, before the command runs.
 CLI::Option* AddVerifierKeyOption(CLI::App* command, std::optional<std::string>* key, const std::string& description);
 
+// For options bound to unsigned integers: accepts only decimal digits
+// without a leading zero, within std::uint64_t, and names the value as
+// typed otherwise. (CLI11 2.1 reads them with strtoull: "-1" wraps to
+// 2^64-1, "010" is octal, "0x10" hexadecimal; its NonNegativeNumber names a
+// bound of 309 digits in its message.)
+const CLI::Validator& WholeNumber();
+
 // The message of an error as one line, with RocksDB's wording of a store
 // held by another process replaced by plain words.
 std::string OneClearLine(std::string message);

@@ -60,7 +60,7 @@ void AddExportCommand(CLI::App& app, CliContext& ctx) {
   };
   auto args = std::make_shared<Args>();
   AddDataOption(cmd, &args->dir);
-  cmd->add_option("--from", args->from, "First position to export")->capture_default_str();
+  cmd->add_option("--from", args->from, "First position to export")->check(WholeNumber())->capture_default_str();
   cmd->callback([args, &ctx] {
     std::uint64_t exported = 0;
     if (Status s = Export(args->dir, args->from, &exported); !s.ok()) {

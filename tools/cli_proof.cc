@@ -1,5 +1,8 @@
 // `vigie proof`: an inclusion or consistency proof, as the HTTP API gives it.
 #include <cstdio>
+#include <optional>
+#include <string>
+#include <utility>
 
 #include <boost/json.hpp>
 
@@ -43,6 +46,35 @@ Result<boost::json::object> Consistency(const eventstore::EventStore& store, std
                              {"path", HexPath(*path)}};
 }
 
+// The sizes and position asked for, against the log's size: each out of
+// range is a usage error naming the option, before the store is asked.
+Status CheckInclusionArgs(std::uint64_t position, std::optional<std::uint64_t> tree_size, std::uint64_t log_size) {
+  if (tree_size && *tree_size > log_size) {
+    return InvalidArgument("--tree-size " + std::to_string(*tree_size) + " is beyond the log, which holds " +
+                           std::to_string(log_size) + " events");
+  }
+  const std::uint64_t size = tree_size.value_or(log_size);
+  if (position < size) return Status::Ok();
+  const std::string where = tree_size ? "a tree of --tree-size " + std::to_string(size)
+                                      : "the log, which holds " + std::to_string(size) + " events";
+  const std::string positions = size == 0 ? "" : " (positions 0 to " + std::to_string(size - 1) + ")";
+  return InvalidArgument("--position " + std::to_string(position) + " is beyond " + where + positions);
+}
+
+Status CheckConsistencyArgs(std::uint64_t first, std::optional<std::uint64_t> second, std::uint64_t log_size) {
+  for (const auto& [name, value] : {std::pair{"--first", std::optional(first)}, std::pair{"--second", second}}) {
+    if (value && *value > log_size) {
+      return InvalidArgument(std::string(name) + " " + std::to_string(*value) + " is beyond the log, which holds " +
+                             std::to_string(log_size) + " events");
+    }
+  }
+  if (second && first > *second) {
+    return InvalidArgument("--first " + std::to_string(first) + " must not exceed --second " +
+                           std::to_string(*second));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 void AddProofCommand(CLI::App& app, CliContext& ctx) {
@@ -53,11 +85,16 @@ void AddProofCommand(CLI::App& app, CliContext& ctx) {
   };
   auto args = std::make_shared<Args>();
   AddDataOption(cmd, &args->dir);
-  auto* pos = cmd->add_option("--position", args->position, "Leaf index for an inclusion proof");
-  cmd->add_option("--tree-size", args->tree_size, "Tree size of the proof (default: the log's size)");
-  auto* first = cmd->add_option("--first", args->first, "Smaller tree size of a consistency proof");
-  cmd->add_option("--second", args->second, "Larger tree size (default: the log's size)");
-  pos->excludes(first);
+  auto* position = cmd->add_option("--position", args->position, "Leaf index for an inclusion proof")
+                       ->check(WholeNumber());
+  auto* tree_size = cmd->add_option("--tree-size", args->tree_size, "Tree size of the proof (default: the log's size)")
+                        ->check(WholeNumber());
+  auto* first = cmd->add_option("--first", args->first, "Smaller tree size of a consistency proof")
+                    ->check(WholeNumber());
+  auto* second = cmd->add_option("--second", args->second, "Larger tree size (default: the log's size)")
+                     ->check(WholeNumber());
+  // The two modes' options exclude each other, rather than being ignored.
+  for (CLI::Option* inclusion : {position, tree_size}) inclusion->excludes(first)->excludes(second);
   cmd->callback([args, &ctx] {
     if (!args->position && !args->first) {
       ctx.exit_code = ReportError(InvalidArgument("give --position (inclusion) or --first (consistency)"));
@@ -68,7 +105,13 @@ void AddProofCommand(CLI::App& app, CliContext& ctx) {
       ctx.exit_code = ReportError(store.error());
       return;
     }
-    std::uint64_t size = (*store)->Size();
+    const std::uint64_t size = (*store)->Size();
+    Status usable = args->position ? CheckInclusionArgs(*args->position, args->tree_size, size)
+                                   : CheckConsistencyArgs(*args->first, args->second, size);
+    if (!usable.ok()) {
+      ctx.exit_code = ReportError(usable);
+      return;
+    }
     auto out = args->position ? Inclusion(**store, *args->position, args->tree_size.value_or(size))
                               : Consistency(**store, *args->first, args->second.value_or(size));
     if (!out) {
