@@ -247,11 +247,11 @@ void AddImportCommand(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--origin", args->origin, "Expected origin of the exported log (default: the one the lines name)");
   auto* checkpoint = cmd->add_option("--checkpoint", args->checkpoint_file,
                                      "The source's signed checkpoint (GET /v1/audit/checkpoint): the imported tree "
-                                     "must hold its size and have its root there; needs --verifier-key")
+                                     "must hold its size and have its root there")
                          ->check(CLI::ExistingFile);
   auto* key = AddVerifierKeyOption(cmd, &args->verifier_key,
                                    "The source's verifier key (as its `vigie init` printed it): --checkpoint must be "
-                                   "signed by it; needs --checkpoint");
+                                   "signed by it");
   checkpoint->needs(key);
   key->needs(checkpoint);
   cmd->callback([args, &ctx] {
