@@ -97,6 +97,13 @@ Result<boost::json::value> LedgerImpl::Stream(const Caller& caller, std::string_
   Result<std::vector<eventstore::StoredEvent>> events =
       store_->ReadStream(stream, from_version, PageSize(limit));
   if (!events) return Fail(events.error());
+  if (events->empty()) {
+    // A stream is there once it has an event: none at all is a 404, a page
+    // past its end an empty one.
+    Result<std::vector<eventstore::StoredEvent>> first = store_->ReadStream(stream, 0, 1);
+    if (!first) return Fail(first.error());
+    if (first->empty()) return Fail(NotFound("stream not found"));
+  }
   const std::uint64_t next = events->empty() ? from_version : events->back().version + 1;
   return boost::json::value(boost::json::object{{"events", EventsPage(*events)}, {"next", next}});
 }

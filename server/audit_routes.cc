@@ -154,18 +154,30 @@ Parsed<Subscription> Router::SubscriptionOf(Call& call) const {
   if (!query) return std::unexpected(std::move(query.error()));
   auto from = query->Uint("from", 0, kUint64Max);
   if (!from) return std::unexpected(std::move(from.error()));
-
-  Subscription subscription;
-  subscription.caller = call.caller;
-  // Without `from`, the stream starts at the current end: only new events.
-  subscription.from = from->value_or(store_.Size());
-  // A reconnecting EventSource resends the last id it saw; resume after it.
   auto last_ids = call.request.HeaderValues("Last-Event-ID");
+  std::optional<std::uint64_t> last;
   if (!last_ids.empty()) {
-    auto last = last_ids.size() == 1 ? ParseDecimal(last_ids.front()) : std::nullopt;
+    last = last_ids.size() == 1 ? ParseDecimal(last_ids.front()) : std::nullopt;
     if (!last || *last == kUint64Max) {
       return std::unexpected(
           InvalidParameter("Last-Event-ID", "header 'Last-Event-ID' must be one event position"));
+    }
+  }
+
+  // Up to the log's size (the next event): a stream from beyond it would
+  // silently skip the events appended in between.
+  const std::uint64_t size = store_.Size();
+  if (auto beyond = BeyondTheLog("from", from->value_or(0), size)) return std::unexpected(std::move(*beyond));
+  Subscription subscription;
+  subscription.caller = call.caller;
+  // Without `from`, the stream starts at the current end: only new events.
+  subscription.from = from->value_or(size);
+  // A reconnecting EventSource resends the last id it saw; resume after it.
+  if (last) {
+    if (*last >= size) {
+      return std::unexpected(InvalidParameter(
+          "Last-Event-ID", "header 'Last-Event-ID' " + std::to_string(*last) +
+                               " is not an event of the log, whose size is " + std::to_string(size)));
     }
     subscription.from = *last + 1;
   }

@@ -124,6 +124,9 @@ Response Router::GetEvents(Call& call) const {
   if (!from) return std::move(from.error());
   auto limit = query->Limit();
   if (!limit) return std::move(limit.error());
+  // Up to the log's size: a page from there is empty, and one beyond it
+  // would hide from the caller that it skips whatever is appended between.
+  if (auto beyond = BeyondTheLog("from", from->value_or(0), store_.Size())) return std::move(*beyond);
   return Answer(ledger_.Events(call.caller, from->value_or(0), *limit));
 }
 

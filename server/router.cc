@@ -127,6 +127,12 @@ Parsed<std::string> PathId(const Router::Call& call, std::size_t index, std::str
   return *decoded;
 }
 
+std::optional<Response> BeyondTheLog(std::string_view parameter, std::uint64_t from, std::uint64_t size) {
+  if (from <= size) return std::nullopt;
+  return InvalidParameter(parameter, "parameter '" + std::string(parameter) + "' " + std::to_string(from) +
+                                         " is beyond the log, whose size is " + std::to_string(size));
+}
+
 std::span<const Router::Route> Router::Table() {
   static const Route kTable[] = {
       {{"GET", "/healthz", Kind::kInline, false}, &Router::GetHealth},

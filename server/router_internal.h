@@ -2,6 +2,8 @@
 // Shared by the router's translation units (router.cc, ledger_routes.cc,
 // audit_routes.cc), and NoteDenial by the event stream's session; not part
 // of the server's interface.
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,5 +45,9 @@ void NoteDenial(Response& response, std::string_view person_id);
 // Path parameter `index`, percent-decoded and checked as an entity id
 // (400 naming `name` when it is not one).
 Parsed<std::string> PathId(const Router::Call& call, std::size_t index, std::string_view name);
+
+// 400 naming `parameter` when `from`, a position to read the log from, is
+// beyond its `size` (the log's size itself is the next event); else none.
+std::optional<Response> BeyondTheLog(std::string_view parameter, std::uint64_t from, std::uint64_t size);
 
 }  // namespace vigie::server

@@ -281,6 +281,17 @@ TEST_F(LedgerTest, TheLogIsReadOnlyByCurrentAuditors) {
   EXPECT_EQ(ledger_->Events(auditor_, store_->Size(), 10).error().code(), StatusCode::kUnauthenticated);
 }
 
+TEST_F(LedgerTest, AStreamWithoutEventsIsNotFoundAndOnePastItsEndAnEmptyPage) {
+  OpenSituation();
+  Result<json::value> past = ledger_->Stream(auditor_, "situation-s1", 1000, 10);
+  ASSERT_TRUE(past.has_value()) << past.error().ToString();
+  EXPECT_TRUE(past->at("events").as_array().empty());
+  EXPECT_EQ(past->at("next").as_uint64(), 1000u);
+  Result<json::value> unknown = ledger_->Stream(auditor_, "situation-nobody", 0, 10);
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().code(), StatusCode::kNotFound);
+}
+
 TEST_F(LedgerTest, PersonalDataReachesTheLogOnlyAsCiphertext) {
   OpenSituation();
   Result<json::value> stream = ledger_->Stream(auditor_, "situation-s1", 0, 10);

@@ -642,5 +642,26 @@ TEST_F(RouterEndpointTest, SubscriptionResumesAfterLastEventId) {
   EXPECT_EQ(router_.OpenSubscription(Get("/v1/subscribe", kAuditorToken))->from, 4u);  // live tail only
 }
 
+TEST_F(RouterEndpointTest, PositionsBeyondTheLogAreRefused) {
+  // From the log's size: the next event. Beyond it, the caller would miss
+  // whatever is appended in between without knowing.
+  AddEvents(4);
+  EXPECT_EQ(router_.OpenSubscription(Get("/v1/subscribe?from=4", kAuditorToken))->from, 4u);
+  for (const char* target : {"/v1/subscribe?from=5", "/v1/events?from=5"}) {
+    Response response = Handle(Get(target, kAuditorToken));
+    ExpectProblem(response, 400);
+    EXPECT_EQ(Json(response).at("parameter").as_string(), "from") << target;
+  }
+  EXPECT_EQ(Handle(Get("/v1/events?from=4", kAuditorToken)).status, 200);
+  Request resumed = Get("/v1/subscribe?from=0", kAuditorToken);
+  resumed.headers.emplace_back("Last-Event-ID", "3");
+  EXPECT_EQ(router_.OpenSubscription(resumed)->from, 4u);
+  resumed.headers.back().second = "4";
+  EXPECT_FALSE(router_.OpenSubscription(resumed));
+  Response response = Handle(resumed);
+  ExpectProblem(response, 400);
+  EXPECT_EQ(Json(response).at("parameter").as_string(), "Last-Event-ID");
+}
+
 }  // namespace
 }  // namespace vigie::server::testing
