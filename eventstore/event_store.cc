@@ -52,6 +52,7 @@
 #include <rocksdb/write_batch.h>
 
 #include "eventstore/await.h"
+#include "eventstore/private_files.h"
 #include "eventstore/record_codec.h"
 #include "eventstore/rocks_util.h"
 #include "eventstore/signed_note.h"
@@ -62,6 +63,10 @@ namespace vigie::eventstore {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Inside a backup being made: the RocksDB checkpoint its store/ is copied
+// from, removed before Backup returns.
+constexpr std::string_view kBackupScratchSubdir = "store.linked";
 
 // Mixes all 16 bytes: an id's first half alone can be shared by many ids
 // (time-ordered UUIDs, a client's own numbering), and ids that hash alike
@@ -771,7 +776,8 @@ class RocksEventStore final : public EventStore {
     if (!db_) return StoreClosed();
     std::error_code ec;
     if (fs::exists(dir, ec)) return AlreadyExists("backup target " + dir + " already exists");
-    if (!fs::create_directories(dir, ec)) return Internal("cannot create " + dir + ": " + ec.message());
+    VIGIE_RETURN_IF_ERROR(MakePrivateDir(dir));
+    RemoveUnlessKept remove_on_failure(dir);
     // The copy's DIR/latest-checkpoint ("Lost tail", event_store.h): the
     // latest checkpoint stored in RocksDB, read BEFORE the copy is made, so
     // that the copy holds it and the log it covers (checkpoints are stored
@@ -788,10 +794,20 @@ class RocksEventStore final : public EventStore {
     rocksdb::Checkpoint* raw = nullptr;
     VIGIE_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "preparing a backup"));
     std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
-    VIGIE_RETURN_IF_ERROR(FromRocks(
-        checkpoint->CreateCheckpoint((fs::path(dir) / layout::kStoreSubdir).string()), "writing the backup"));
+    // A RocksDB checkpoint hard-links the table files when it can: the copy
+    // would share them with the live store, and a byte damaged in one would
+    // be damaged in both. So the checkpoint (consistent, and holding the
+    // table files even if a compaction deletes them meanwhile) is made in a
+    // scratch directory and copied file by file into the backup's own.
+    const std::string linked = (fs::path(dir) / kBackupScratchSubdir).string();
+    VIGIE_RETURN_IF_ERROR(FromRocks(checkpoint->CreateCheckpoint(linked), "writing the backup"));
+    VIGIE_RETURN_IF_ERROR(CopyPrivateDir(linked, (fs::path(dir) / layout::kStoreSubdir).string()));
+    fs::remove_all(linked, ec);
+    if (ec) return Internal("removing " + linked + ": " + ec.message());
     VIGIE_RETURN_IF_ERROR(key_.Save((fs::path(dir) / layout::kSigningKeyFile).string()));
     if (!latest.empty()) VIGIE_RETURN_IF_ERROR(WriteLatestCheckpointFileIn(dir, latest));
+    VIGIE_RETURN_IF_ERROR(SyncDir(dir));
+    remove_on_failure.Keep();
     return Status::Ok();
   }
 

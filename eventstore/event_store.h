@@ -287,7 +287,10 @@ class EventStore {
   // ---- maintenance -------------------------------------------------------
   // A consistent copy of the store (RocksDB checkpoint) in `dir`, which must
   // not exist, including the signing key and DIR/latest-checkpoint (the
-  // latest checkpoint the copy holds). Safe while appending.
+  // latest checkpoint the copy holds). Safe while appending. The copy shares
+  // no file with the store (every file is copied, never hard-linked), its
+  // directories are mode 0700 and its files 0600; on failure `dir` is
+  // removed.
   virtual Status Backup(const std::string& dir) const = 0;
   // Drains pending appends, syncs, stores a checkpoint. Idempotent. Reads
   // must not run concurrently with it; one that comes after it answers

@@ -2,6 +2,9 @@
 // concurrent appenders, the two clocks, proofs and checkpoints.
 #include "eventstore/event_store.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <atomic>
 #include <cstring>
 #include <cstdio>
@@ -509,6 +512,45 @@ TEST_F(EventStoreTest, BackupIsAConsistentOpenableStore) {
   EXPECT_EQ(*(*copy)->RootAt(10), *store_->RootAt(10));
   copy->reset();
   std::filesystem::remove_all(backup);
+}
+
+// A backup is a copy, not hard links to the store's table files: damage
+// to one cannot reach the other. And it is private to its owner.
+TEST_F(EventStoreTest, BackupSharesNoFileWithTheStore) {
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(store_->Append(testing::OneEvent("s", "T", i + 1)));
+  Reopen();  // the close flushes: the store now has table files
+  const std::string backup = dir_ + "-backup-copy";
+  const mode_t umask_before = ::umask(0);
+  const Status made = store_->Backup(backup);
+  ::umask(umask_before);
+  ASSERT_TRUE(made.ok()) << made.ToString();
+  namespace fs = std::filesystem;
+  auto files = [](const std::string& dir) {
+    std::map<std::pair<dev_t, ino_t>, std::string> out;
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+      struct stat st {};
+      if (::lstat(entry.path().c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
+        out[{st.st_dev, st.st_ino}] = entry.path().string();
+      }
+    }
+    return out;
+  };
+  const auto source = files(dir_);
+  const auto copy = files(backup);
+  EXPECT_TRUE(std::ranges::any_of(copy, [](const auto& f) { return f.second.ends_with(".sst"); }));
+  for (const auto& [inode, path] : copy) {
+    EXPECT_FALSE(source.contains(inode)) << path << " is " << source.at(inode);
+    struct stat st {};
+    ASSERT_EQ(::lstat(path.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 07777, 0600u) << path;
+  }
+  for (const auto& entry : fs::recursive_directory_iterator(backup)) {
+    if (entry.is_directory()) {
+      EXPECT_EQ(fs::status(entry).permissions(), fs::perms::owner_all) << entry.path();
+    }
+  }
+  EXPECT_EQ(fs::status(backup).permissions(), fs::perms::owner_all);
+  fs::remove_all(backup);
 }
 
 // The `recorded` index is sparse (storage_layout.h): one entry where
