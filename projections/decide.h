@@ -20,6 +20,7 @@
 // serialised; SerializeEvent refuses an unsealed field.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -88,6 +89,19 @@ bool SeesSituation(const Person& person, const Situation& situation);
 std::vector<Decided> DecideRetention(
     const State& state, std::int64_t now_ns, const RetentionPolicy& policy,
     const std::function<std::optional<int>(const Situation&)>& birth_year);
+
+// The erasure of subjects whose keys were destroyed outside this log's
+// knowledge (`vigie restore` withholds the keys the store it replaces had
+// destroyed): every situation not erased whose key_id is in `reason_by_key`
+// (key id -> non-empty reason, e.g. the replaced store's archive_expired or
+// age_limit, or key_destroyed when no record said why) is ended as retention
+// ends one: closed if still open (outcome "limite_age" for age_limit,
+// "autre" otherwise), archived if not yet, and its subject erased with that
+// reason. Without it the log would show such a subject active while its
+// personal fields are unreadable, and retention, which needs the birth
+// year, could never erase it at the age limit.
+std::vector<Decided> DecideKnownErasures(const State& state,
+                                         const std::map<std::string, std::string>& reason_by_key);
 
 // Serialises one planned event into DomainEvent FlatBuffer bytes.
 // kInternal if a personal field is still unsealed.

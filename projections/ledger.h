@@ -17,6 +17,7 @@
 // Thread safety: every method may be called concurrently.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -187,6 +188,10 @@ class Ledger {
   // Runs retention from the injected clock: archives and erases subjects
   // whose time has come. Returns how many were erased.
   virtual Result<std::size_t> ApplyRetention() = 0;
+  // Records in the log the erasure of subjects whose keys are already
+  // destroyed (DecideKnownErasures, decide.h; `vigie restore`): key id ->
+  // reason. Returns how many were erased.
+  virtual Result<std::size_t> RecordKnownErasures(const std::map<std::string, std::string>& reason_by_key) = 0;
 };
 
 }  // namespace vigie::projections

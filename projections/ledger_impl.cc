@@ -445,6 +445,18 @@ Result<boost::json::value> LedgerImpl::Situation(const Caller& caller, std::stri
 }
 
 Result<std::size_t> LedgerImpl::ApplyRetention() {
+  return CommitErasures([this](const State& state, std::int64_t now_ns) {
+    return DecideRetention(state, now_ns, options_.retention,
+                           [&](const projections::Situation& s) { return RevealBirthYear(*keys_, s); });
+  });
+}
+
+Result<std::size_t> LedgerImpl::RecordKnownErasures(const std::map<std::string, std::string>& reason_by_key) {
+  return CommitErasures([&](const State& state, std::int64_t) { return DecideKnownErasures(state, reason_by_key); });
+}
+
+Result<std::size_t> LedgerImpl::CommitErasures(
+    const std::function<std::vector<Decided>(const State&, std::int64_t now_ns)>& decide) {
   std::size_t erased = 0;
   std::set<std::string> attempted;
   // One situation per round, decided afresh each time: commands may have
@@ -453,10 +465,7 @@ Result<std::size_t> LedgerImpl::ApplyRetention() {
     std::unique_lock lock(write_mu_);
     if (write_model_stale_) VIGIE_RETURN_IF_ERROR_EXPECTED(RebuildWriteModelLocked(lock));
     const std::int64_t now_ns = options_.clock();
-    std::vector<Decided> due = DecideRetention(write_, now_ns, options_.retention,
-                                               [&](const projections::Situation& s) {
-                                                 return RevealBirthYear(*keys_, s);
-                                               });
+    std::vector<Decided> due = decide(write_, now_ns);
     auto next = std::find_if(due.begin(), due.end(), [&](const Decided& d) {
       return !attempted.contains(d.events.front().stream);
     });

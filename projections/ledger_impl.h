@@ -19,6 +19,7 @@
 // thread: bookkeeping under write_mu_ -> answer (ExecuteAsync's `done`;
 // Execute waits for it).
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
@@ -73,6 +74,7 @@ class LedgerImpl final : public Ledger {
   Result<boost::json::value> AccessLog(const Caller& caller, const AccessLogQuery& query) const override;
   Status CheckAuditor(const Caller& caller) const override;
   Result<std::size_t> ApplyRetention() override;
+  Result<std::size_t> RecordKnownErasures(const std::map<std::string, std::string>& reason_by_key) override;
 
  private:
   // What Commit needs besides the decided events.
@@ -99,6 +101,11 @@ class LedgerImpl final : public Ledger {
                   CommandDone& done, bool may_wait);
   // Authenticate (may_wait) or TryAuthenticate (!may_wait).
   std::optional<Result<Caller>> AuthenticateWith(std::string_view bearer_token, bool may_wait) const;
+  // Commits, one situation at a time, what `decide` (DecideRetention or
+  // DecideKnownErasures) says is due, and destroys the keys of the subjects
+  // it erased. Returns how many were erased. Takes write_mu_.
+  Result<std::size_t> CommitErasures(
+      const std::function<std::vector<Decided>(const State&, std::int64_t now_ns)>& decide);
   // Waits for in-flight appends, then refolds write_ from the log. Lock held.
   Status RebuildWriteModelLocked(std::unique_lock<std::mutex>& lock);
   static boost::json::value AnswerBody(const std::string& command_id,

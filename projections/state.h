@@ -332,7 +332,7 @@ struct SituationClosure {
 };
 
 struct Erasure {
-  std::string reason;  // archive_expired | age_limit
+  std::string reason;  // archive_expired | age_limit | key_destroyed
   Stamp stamp;
   friend bool operator==(const Erasure&, const Erasure&) = default;
 };

@@ -1,5 +1,6 @@
 // DecideRetention (projections/retention.cc): archive at closure, erase at
-// closure + 3 years or at the 25th birthday.
+// closure + 3 years or at the 25th birthday; DecideKnownErasures: erase the
+// subjects whose keys are known to be destroyed.
 #include <gtest/gtest.h>
 
 #include "projections/rfc3339.h"
@@ -83,6 +84,36 @@ TEST_F(RetentionTest, UnreadableBirthYearFallsBackOnTheArchivePeriod) {
   Open("s1", 1990);
   birth_years_.clear();
   EXPECT_TRUE(Due("2015-01-01T00:00:00Z").empty());
+}
+
+// DecideKnownErasures: subjects whose keys a restore withheld.
+TEST_F(RetentionTest, AKnownErasureEndsTheSituationWithItsReason) {
+  Open("s1", 2000);
+  std::vector<Decided> due = DecideKnownErasures(state_, {{"test-key", "archive_expired"}});
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].role, "system");
+  EXPECT_EQ(Types(due[0]),
+            (std::vector<std::string_view>{"SituationClosed", "SituationArchived", "SubjectErased"}));
+  EXPECT_EQ(due[0].events[0].event.body.AsSituationClosed()->outcome, "autre");
+  const auto* erased = due[0].events[2].event.body.AsSubjectErased();
+  EXPECT_EQ(erased->reason, "archive_expired");
+  EXPECT_EQ(erased->key_id, "test-key");
+  FoldDecided(state_, std::move(due[0]), At("2022-06-01T00:00:00Z"));
+  EXPECT_TRUE(state_.situations.at("s1").erased.has_value());
+  EXPECT_TRUE(DecideKnownErasures(state_, {{"test-key", "archive_expired"}}).empty());
+}
+
+TEST_F(RetentionTest, AKnownAgeLimitErasureClosesWithTheAgeLimitOutcome) {
+  Open("s1", 2000);
+  std::vector<Decided> due = DecideKnownErasures(state_, {{"test-key", "age_limit"}});
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].events[0].event.body.AsSituationClosed()->outcome, "limite_age");
+  EXPECT_EQ(due[0].events[2].event.body.AsSubjectErased()->reason, "age_limit");
+}
+
+TEST_F(RetentionTest, AKnownErasureOfAnotherKeyLeavesTheSituationAlone) {
+  Open("s1", 2000);
+  EXPECT_TRUE(DecideKnownErasures(state_, {{"other-key", "key_destroyed"}}).empty());
 }
 
 }  // namespace

@@ -277,5 +277,8 @@ Status FakeLedger::CheckAuditor(const Caller& caller) const {
 }
 
 Result<std::size_t> FakeLedger::ApplyRetention() { return std::size_t{0}; }
+Result<std::size_t> FakeLedger::RecordKnownErasures(const std::map<std::string, std::string>&) {
+  return std::size_t{0};
+}
 
 }  // namespace vigie::server::testing

@@ -104,6 +104,7 @@ class FakeLedger : public projections::Ledger {
                                        const projections::AccessLogQuery& query) const override;
   Status CheckAuditor(const projections::Caller& caller) const override;
   Result<std::size_t> ApplyRetention() override;
+  Result<std::size_t> RecordKnownErasures(const std::map<std::string, std::string>& reason_by_key) override;
 
  private:
   void Record(const std::function<void(LastCall&)>& update) const;
