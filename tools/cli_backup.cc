@@ -67,6 +67,7 @@ void AddRestoreCommand(CLI::App& app, CliContext& ctx) {
                             {"root_hash", result->root_hash},
                             {"subject_keys", result->keys},
                             {"subject_keys_withheld", result->keys_withheld},
+                            {"erasures_recorded", result->erasures_recorded},
                             {"erased_by_retention", result->erased_by_retention}};
     if (result->replaced_dir.empty()) {
       out["replaced"] = nullptr;

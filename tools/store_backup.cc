@@ -8,10 +8,12 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include <boost/json.hpp>
 
+#include "eventstore/private_files.h"
 #include "eventstore/signed_note.h"
 #include "eventstore/storage_layout.h"
 #include "projections/key_store.h"
@@ -38,24 +40,30 @@ constexpr int kBackupAttempts = 5;
 // projections/key_store.h: "VGK1" || 32-byte key.
 constexpr std::string_view kKeyMagic = "VGK1";
 constexpr std::size_t kKeyFileBytes = 36;
+// The erasure reason of a key destroyed without a record saying why
+// (projections/state.h, Erasure).
+constexpr std::string_view kKeyDestroyedReason = "key_destroyed";
 
 Status Errno(std::string_view what, const fs::path& path) {
   return Internal(std::string(what) + " " + path.string() + ": " + std::strerror(errno));
 }
 
-Status FsyncPath(const fs::path& path, bool directory) {
-  const int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC);
-  if (fd < 0) return Errno("open", path);
-  const int rc = ::fsync(fd);
-  ::close(fd);
-  if (rc != 0) return Errno("fsync", path);
-  return Status::Ok();
+// A directory argument as given, without trailing separators: suffixes are
+// appended to it (DIR.partial, DIR.restoring), and "dir/" + ".partial"
+// would name a file inside it.
+fs::path DirArgument(const std::string& arg) {
+  std::string path = arg;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  return fs::path(path);
 }
 
-Status MakeDir(const fs::path& path) {
-  if (::mkdir(path.c_str(), 0700) != 0) return Errno("mkdir", path);
-  return Status::Ok();
+fs::path WithSuffix(const fs::path& dir, std::string_view suffix) {
+  fs::path out = dir;
+  out += suffix;
+  return out;
 }
+
+fs::path ParentOf(const fs::path& path) { return path.parent_path().empty() ? fs::path(".") : path.parent_path(); }
 
 Result<std::string> ReadSmallFile(const fs::path& path, std::size_t max_bytes) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -76,13 +84,13 @@ Result<std::string> ReadSmallFile(const fs::path& path, std::size_t max_bytes) {
   return out;
 }
 
-// Writes `bytes` to a new file (mode `mode`) and syncs it.
-Status WriteNewFile(const fs::path& path, std::string_view bytes, mode_t mode) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+// Writes `bytes` to a new file (mode 0600, whatever the umask) and syncs it.
+Status WriteNewFile(const fs::path& path, std::string_view bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return Errno("create", path);
   std::size_t done = 0;
-  Status status = Status::Ok();
-  while (done < bytes.size()) {
+  Status status = ::fchmod(fd, 0600) == 0 ? Status::Ok() : Errno("chmod", path);
+  while (status.ok() && done < bytes.size()) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
@@ -96,37 +104,35 @@ Status WriteNewFile(const fs::path& path, std::string_view bytes, mode_t mode) {
   return status;
 }
 
-Status CopyFileSynced(const fs::path& from, const fs::path& to, mode_t mode) {
-  std::error_code ec;
-  fs::copy_file(from, to, fs::copy_options::none, ec);
-  if (ec) return Internal("copying " + from.string() + ": " + ec.message());
-  if (::chmod(to.c_str(), mode) != 0) return Errno("chmod", to);
-  return FsyncPath(to, false);
-}
-
-// Copies the subject keys `ids` from `from` to the new directory `to`.
-// A key absent from `from` was erased after the log was read: it stays
-// absent. A key file that is not a whole key is refused.
-Result<std::size_t> CopyKeys(const fs::path& from, const fs::path& to, const std::set<std::string>& ids) {
-  VIGIE_RETURN_IF_ERROR_AS_FAIL(MakeDir(to));
+struct KeysCopied {
   std::size_t copied = 0;
+  std::size_t missing = 0;  // absent from the source directory
+};
+
+// Copies the subject keys `ids` from `from` to the new directory `to`,
+// counting those absent from `from` (what that means is the caller's to
+// say). A key file that is not a whole key is refused.
+Result<KeysCopied> CopyKeys(const fs::path& from, const fs::path& to, const std::set<std::string>& ids) {
+  VIGIE_RETURN_IF_ERROR_AS_FAIL(eventstore::MakePrivateDir(to.string()));
+  KeysCopied result;
   for (const std::string& id : ids) {
     auto bytes = ReadSmallFile(from / (id + ".key"), kKeyFileBytes);
     if (!bytes) {
-      if (bytes.error().code() == StatusCode::kNotFound) continue;
-      return Fail(bytes.error());
+      if (bytes.error().code() != StatusCode::kNotFound) return Fail(bytes.error());
+      ++result.missing;
+      continue;
     }
     if (bytes->size() != kKeyFileBytes || !bytes->starts_with(kKeyMagic)) {
       std::fill(bytes->begin(), bytes->end(), '\0');
       return Fail(DataLoss("subject key file " + (from / (id + ".key")).string() + " is damaged"));
     }
-    Status written = WriteNewFile(to / (id + ".key"), *bytes, 0600);
+    Status written = WriteNewFile(to / (id + ".key"), *bytes);
     std::fill(bytes->begin(), bytes->end(), '\0');
     VIGIE_RETURN_IF_ERROR_AS_FAIL(written);
-    ++copied;
+    ++result.copied;
   }
-  VIGIE_RETURN_IF_ERROR_AS_FAIL(FsyncPath(to, true));
-  return copied;
+  VIGIE_RETURN_IF_ERROR_AS_FAIL(eventstore::SyncDir(to.string()));
+  return result;
 }
 
 // The key ids present in a key directory (valid file names only).
@@ -218,66 +224,119 @@ Result<std::unique_ptr<eventstore::EventStore>> OpenLiveReadOnly(const std::stri
   const fs::path source = fs::absolute(data_dir, ec);
   if (ec) return Fail(Internal("cannot resolve " + data_dir + ": " + ec.message()));
   if (!fs::exists(source / layout::kStoreSubdir / "CURRENT", ec)) return eventstore::EventStore::OpenReadOnly(data_dir);
-  VIGIE_RETURN_IF_ERROR_AS_FAIL(MakeDir(shadow));
+  VIGIE_RETURN_IF_ERROR_AS_FAIL(eventstore::MakePrivateDir(shadow.string()));
   fs::create_directory_symlink(source / layout::kStoreSubdir, shadow / layout::kStoreSubdir, ec);
   if (!ec) fs::create_symlink(source / layout::kSigningKeyFile, shadow / layout::kSigningKeyFile, ec);
   if (ec) return Fail(Internal("cannot prepare reading " + data_dir + ": " + ec.message()));
   auto checkpoint = ReadSmallFile(source / layout::kLatestCheckpointFile, 64 * 1024);
   if (checkpoint) {
-    VIGIE_RETURN_IF_ERROR_AS_FAIL(WriteNewFile(shadow / layout::kLatestCheckpointFile, *checkpoint, 0600));
+    VIGIE_RETURN_IF_ERROR_AS_FAIL(WriteNewFile(shadow / layout::kLatestCheckpointFile, *checkpoint));
   } else if (checkpoint.error().code() != StatusCode::kNotFound) {
     return Fail(checkpoint.error());
   }
   return eventstore::EventStore::OpenReadOnly(shadow.string());
 }
 
+// Copies the log of `source` (in use or not) into the new directory
+// `staging`, retrying when a running server's compaction removed a table
+// file the read-only view still named.
+Status CopyLog(const fs::path& source, const fs::path& staging, const fs::path& shadow) {
+  Status copied = Status::Ok();
+  for (int attempt = 0; attempt < kBackupAttempts; ++attempt) {
+    // A read-only open sees the file set of its moment; only a fresh open
+    // sees the new set, so every attempt reopens.
+    auto store = OpenLiveReadOnly(source.string(), shadow);
+    if (!store) {
+      copied = store.error();
+      if (store.error().code() == StatusCode::kDataLoss && attempt + 1 < kBackupAttempts) continue;
+      return copied;
+    }
+    copied = (*store)->Backup(staging.string());  // removes `staging` when it fails
+    if (copied.ok()) break;
+  }
+  return copied;
+}
+
+// The log of a restored copy once its subjects are erased where due.
+struct ErasedCopy {
+  std::size_t recorded = 0;      // subjects of withheld keys
+  std::size_t by_retention = 0;
+  std::uint64_t tree_size = 0;
+  std::string root_hash;
+};
+
+// In the restored copy `dir`: the erasure of the subjects whose keys were
+// withheld (`withheld`: key id -> reason), then retention at the restore's
+// clock. A subject whose key is gone is thus erased in the log too.
+Result<ErasedCopy> EraseInRestoredCopy(const fs::path& dir, const std::map<std::string, std::string>& withheld,
+                                       const eventstore::Clock& clock) {
+  eventstore::StoreOptions store_options;
+  store_options.clock = clock;
+  auto store = eventstore::EventStore::Open(dir.string(), store_options);
+  if (!store) return Fail(store.error());
+  ErasedCopy out;
+  {
+    projections::LedgerOptions ledger_options;
+    ledger_options.key_dir = (dir / kKeysSubdir).string();
+    ledger_options.clock = clock;
+    auto ledger = projections::Ledger::Open(store->get(), ledger_options);
+    if (!ledger) return Fail(ledger.error());
+    auto recorded = (*ledger)->RecordKnownErasures(withheld);
+    if (!recorded) return Fail(recorded.error());
+    out.recorded = *recorded;
+    auto erased = (*ledger)->ApplyRetention();
+    if (!erased) return Fail(erased.error());
+    out.by_retention = *erased;
+  }
+  out.tree_size = (*store)->Size();
+  auto root = (*store)->RootAt(out.tree_size);
+  if (!root) return Fail(root.error());
+  out.root_hash = merkle::ToHex(*root);
+  VIGIE_RETURN_IF_ERROR_AS_FAIL((*store)->Close());
+  return out;
+}
+
 }  // namespace
 
 Result<BackupResult> BackupStore(const std::string& data_dir, const std::string& backup_dir,
                                  const eventstore::ProgressFn& progress) {
-  const fs::path target(backup_dir);
-  fs::path staging = target;
-  staging += ".partial";
+  const fs::path source = DirArgument(data_dir);
+  const fs::path target = DirArgument(backup_dir);
+  const fs::path staging = WithSuffix(target, ".partial");
   std::error_code ec;
-  if (fs::exists(target, ec)) return Fail(AlreadyExists("the backup target " + backup_dir + " already exists"));
+  if (fs::exists(target, ec)) return Fail(AlreadyExists("the backup target " + target.string() + " already exists"));
   if (fs::exists(staging, ec)) {
     return Fail(FailedPrecondition("an interrupted backup left " + staging.string() + ": remove it first"));
   }
-  fs::path shadow = target;
-  shadow += ".source";
-  struct RemoveShadow {
-    fs::path path;
-    ~RemoveShadow() {
-      std::error_code ignored;
-      fs::remove_all(path, ignored);  // symbolic links and a copied file only
-    }
-  } remove_shadow{shadow};
-  Status copied = Status::Ok();
-  for (int attempt = 0; attempt < kBackupAttempts; ++attempt) {
-    // A read-only open sees the file set of its moment; when a running
-    // server's compaction removes a table file, only a fresh open sees the
-    // new set, so every attempt reopens.
-    auto source = OpenLiveReadOnly(data_dir, shadow);
-    if (!source) {
-      copied = source.error();
-      if (source.error().code() == StatusCode::kDataLoss && attempt + 1 < kBackupAttempts) continue;
-      return Fail(source.error());
-    }
-    copied = (*source)->Backup(staging.string());
-    if (copied.ok()) break;
-    fs::remove_all(staging, ec);
-  }
-  if (!copied.ok()) return Fail(std::move(copied));
+  const fs::path shadow = WithSuffix(target, ".source");
+  const eventstore::RemoveUnlessKept remove_shadow(shadow.string());  // symbolic links and a copied file only
+  eventstore::RemoveUnlessKept remove_staging(staging.string());
 
+  // The log first, then the keys its copy needs. A key absent from the key
+  // store was destroyed after its SubjectErased became durable, which the
+  // copy, read before, does not hold: a fresh copy of the log does, so the
+  // backup is taken again. A backup thus holds every key its log needs, and
+  // a restore can tell a missing key from a damaged backup.
   BackupResult result;
-  {
+  for (int attempt = 0;; ++attempt) {
+    VIGIE_RETURN_IF_ERROR_AS_FAIL(CopyLog(source, staging, shadow));
     auto copy = eventstore::EventStore::OpenReadOnly(staging.string());
     if (!copy) return Fail(copy.error());
     auto keys = CollectSubjectKeys(**copy, /*tolerate_damage=*/false, progress);
     if (!keys) return Fail(keys.error());
-    auto count = CopyKeys(fs::path(data_dir) / kKeysSubdir, staging / kKeysSubdir, keys->Live());
-    if (!count) return Fail(count.error());
-    result.keys = *count;
+    copy->reset();
+    auto copied = CopyKeys(source / kKeysSubdir, staging / kKeysSubdir, keys->Live());
+    if (!copied) return Fail(copied.error());
+    if (copied->missing == 0) {
+      result.keys = copied->copied;
+      break;
+    }
+    if (attempt + 1 == kBackupAttempts) {
+      return Fail(FailedPrecondition(std::to_string(copied->missing) + " subject key(s) the log needs are missing from " +
+                                     (source / kKeysSubdir).string()));
+    }
+    fs::remove_all(staging, ec);
+    if (ec) return Fail(Internal("removing " + staging.string() + ": " + ec.message()));
   }
   VIGIE_RETURN_IF_ERROR_AS_FAIL(Seal(staging.string()));
   VIGIE_RETURN_IF_ERROR_AS_FAIL(RequireVerified(staging.string(), "the backup copy", progress));
@@ -300,27 +359,29 @@ Result<BackupResult> BackupStore(const std::string& data_dir, const std::string&
                                      {"subject_keys", result.keys},
                                      {"created_at", projections::FormatRfc3339(eventstore::SystemClockNs())}};
   copy->reset();
-  VIGIE_RETURN_IF_ERROR_AS_FAIL(
-      WriteNewFile(staging / kManifestFile, boost::json::serialize(manifest) + "\n", 0600));
-  VIGIE_RETURN_IF_ERROR_AS_FAIL(FsyncPath(staging, true));
+  VIGIE_RETURN_IF_ERROR_AS_FAIL(WriteNewFile(staging / kManifestFile, boost::json::serialize(manifest) + "\n"));
+  // Sealing opened the copy for writing: RocksDB made its new files 0644.
+  VIGIE_RETURN_IF_ERROR_AS_FAIL(eventstore::RestrictToOwner(staging.string()));
+  VIGIE_RETURN_IF_ERROR_AS_FAIL(eventstore::SyncDir(staging.string()));
   fs::rename(staging, target, ec);
   if (ec) return Fail(Internal("renaming the backup into place: " + ec.message()));
-  VIGIE_RETURN_IF_ERROR_AS_FAIL(FsyncPath(target.parent_path().empty() ? fs::path(".") : target.parent_path(), true));
+  remove_staging.Keep();
+  VIGIE_RETURN_IF_ERROR_AS_FAIL(eventstore::SyncDir(ParentOf(target).string()));
   return result;
 }
 
 Result<RestoreResult> RestoreStore(const RestoreOptions& options, const eventstore::ProgressFn& progress) {
-  const fs::path backup(options.backup_dir);
-  const fs::path data(options.data_dir);
+  const fs::path backup = DirArgument(options.backup_dir);
+  const fs::path data = DirArgument(options.data_dir);
   std::error_code ec;
 
   // 1. The backup, verified before anything is touched.
-  if (!HoldsStore(backup)) return Fail(NotFound("no backup in " + options.backup_dir));
-  VIGIE_RETURN_IF_ERROR_AS_FAIL(RequireVerified(options.backup_dir, "the backup", progress));
+  if (!HoldsStore(backup)) return Fail(NotFound("no backup in " + backup.string()));
+  VIGIE_RETURN_IF_ERROR_AS_FAIL(RequireVerified(backup.string(), "the backup", progress));
   SubjectKeys backup_keys;
   std::string origin, verifier_key;
   {
-    auto store = eventstore::EventStore::OpenReadOnly(options.backup_dir);
+    auto store = eventstore::EventStore::OpenReadOnly(backup.string());
     if (!store) return Fail(store.error());
     origin = (*store)->origin();
     verifier_key = (*store)->VerifierKey();
@@ -334,35 +395,38 @@ Result<RestoreResult> RestoreStore(const RestoreOptions& options, const eventsto
     backup_keys = std::move(*keys);
   }
 
-  // 2. What DIR holds now, and which keys it says were destroyed.
+  // 2. What DIR holds now, and which keys it says were destroyed (key id ->
+  // the reason DIR's log recorded, or key_destroyed when it recorded none).
   const bool dir_exists = fs::exists(data, ec);
   const bool dir_empty = dir_exists && fs::is_directory(data, ec) && fs::is_empty(data, ec);
   if (dir_exists && !dir_empty && !options.replace) {
-    return Fail(InvalidArgument(options.data_dir + " is not empty: add --replace to replace what it holds by the backup"));
+    return Fail(InvalidArgument(data.string() + " is not empty: add --replace to replace what it holds by the backup"));
   }
-  std::set<std::string> destroyed;
+  std::map<std::string, std::string> destroyed;
   if (dir_exists && !dir_empty && HoldsStore(data)) {
-    auto current = eventstore::EventStore::Open(options.data_dir);
+    auto current = eventstore::EventStore::Open(data.string());
     if (!current && current.error().message().find("lock") != std::string::npos) {
-      return Fail(FailedPrecondition(options.data_dir + " is in use (is `vigie serve` running?): stop it first"));
+      return Fail(FailedPrecondition(data.string() + " is in use (is `vigie serve` running?): stop it first"));
     }
     std::unique_ptr<eventstore::EventStore> readable;
     if (current) {
       readable = std::move(*current);
-    } else if (auto damaged = eventstore::EventStore::OpenReadOnly(options.data_dir); damaged) {
+    } else if (auto damaged = eventstore::EventStore::OpenReadOnly(data.string()); damaged) {
       readable = std::move(*damaged);
     }
     if (readable) {
       if (readable->VerifierKey() != verifier_key) {
-        return Fail(FailedPrecondition(options.data_dir + " holds another log (origin " + readable->origin() +
+        return Fail(FailedPrecondition(data.string() + " holds another log (origin " + readable->origin() +
                                        ") than the backup"));
       }
       auto keys = CollectSubjectKeys(*readable, /*tolerate_damage=*/true);
       if (!keys) return Fail(keys.error());
-      destroyed = keys->erased;
+      for (const auto& [key, reason] : keys->erased) {
+        destroyed.emplace(key, reason.empty() ? std::string(kKeyDestroyedReason) : reason);
+      }
       const std::set<std::string> present = KeysPresent(data / kKeysSubdir);
       for (const std::string& key : keys->named) {
-        if (!present.contains(key)) destroyed.insert(key);
+        if (!present.contains(key)) destroyed.emplace(key, kKeyDestroyedReason);
       }
       (void)readable->Close();
     } else if (fs::is_directory(data / kKeysSubdir, ec)) {
@@ -373,57 +437,87 @@ Result<RestoreResult> RestoreStore(const RestoreOptions& options, const eventsto
       // one created after DIR's last state: this errs on the side of erasure.
       const std::set<std::string> present = KeysPresent(data / kKeysSubdir);
       for (const std::string& key : backup_keys.Live()) {
-        if (!present.contains(key)) destroyed.insert(key);
+        if (!present.contains(key)) destroyed.emplace(key, kKeyDestroyedReason);
       }
     }
   }
+  // Every key the backup's log needs is in the backup (BackupStore takes the
+  // backup again when one is erased meanwhile), unless DIR says it was
+  // destroyed since: any other missing key means a damaged backup.
+  const std::set<std::string> in_backup = KeysPresent(backup / kKeysSubdir);
   std::set<std::string> restored_keys;
-  RestoreResult result;
+  std::map<std::string, std::string> withheld;
+  std::size_t missing = 0;
   for (const std::string& key : backup_keys.Live()) {
-    if (destroyed.contains(key)) {
-      ++result.keys_withheld;
-    } else {
+    if (auto reason = destroyed.find(key); reason != destroyed.end()) {
+      withheld.insert(*reason);
+    } else if (in_backup.contains(key)) {
       restored_keys.insert(key);
+    } else {
+      ++missing;
     }
   }
+  if (missing > 0) {
+    return Fail(FailedPrecondition("the backup lacks " + std::to_string(missing) +
+                                   " subject key(s) its log needs: it is damaged"));
+  }
 
-  // 3. Assemble beside DIR, verify, swap in.
-  fs::path staging = data;
-  staging += ".restoring";
+  // 3. Assemble beside DIR, verify, record the erasures, swap in.
+  const fs::path staging = WithSuffix(data, ".restoring");
   if (fs::exists(staging, ec)) {
     return Fail(FailedPrecondition("an interrupted restore left " + staging.string() + ": remove it first"));
   }
-  VIGIE_RETURN_IF_ERROR_AS_FAIL(MakeDir(staging));
-  VIGIE_RETURN_IF_ERROR_AS_FAIL(MakeDir(staging / layout::kStoreSubdir));
-  for (const auto& entry : fs::directory_iterator(backup / layout::kStoreSubdir, ec)) {
-    if (!entry.is_regular_file()) continue;
-    VIGIE_RETURN_IF_ERROR_AS_FAIL(
-        CopyFileSynced(entry.path(), staging / layout::kStoreSubdir / entry.path().filename(), 0600));
-  }
-  if (ec) return Fail(Internal("reading " + (backup / layout::kStoreSubdir).string() + ": " + ec.message()));
-  VIGIE_RETURN_IF_ERROR_AS_FAIL(FsyncPath(staging / layout::kStoreSubdir, true));
+  VIGIE_RETURN_IF_ERROR_AS_FAIL(eventstore::MakePrivateDir(staging.string()));
+  eventstore::RemoveUnlessKept remove_staging(staging.string());
   VIGIE_RETURN_IF_ERROR_AS_FAIL(
-      CopyFileSynced(backup / layout::kSigningKeyFile, staging / layout::kSigningKeyFile, 0600));
+      eventstore::CopyPrivateDir((backup / layout::kStoreSubdir).string(), (staging / layout::kStoreSubdir).string()));
+  VIGIE_RETURN_IF_ERROR_AS_FAIL(eventstore::CopyPrivateFile((backup / layout::kSigningKeyFile).string(),
+                                                            (staging / layout::kSigningKeyFile).string()));
   // The backup's latest checkpoint, kept outside RocksDB: the restored store
   // checks at every open that its log still covers it. (Backups made before
   // it was carried have none; the store then opens without that check.)
   if (fs::exists(backup / layout::kLatestCheckpointFile, ec)) {
-    VIGIE_RETURN_IF_ERROR_AS_FAIL(CopyFileSynced(backup / layout::kLatestCheckpointFile,
-                                                 staging / layout::kLatestCheckpointFile, 0600));
+    VIGIE_RETURN_IF_ERROR_AS_FAIL(eventstore::CopyPrivateFile((backup / layout::kLatestCheckpointFile).string(),
+                                                              (staging / layout::kLatestCheckpointFile).string()));
   }
   auto copied = CopyKeys(backup / kKeysSubdir, staging / kKeysSubdir, restored_keys);
   if (!copied) return Fail(copied.error());
-  result.keys = *copied;
-  VIGIE_RETURN_IF_ERROR_AS_FAIL(FsyncPath(staging, true));
+  if (copied->missing > 0) return Fail(FailedPrecondition("the backup's keys changed during the restore"));
+  RestoreResult result;
+  result.keys = copied->copied;
+  result.keys_withheld = withheld.size();
+  VIGIE_RETURN_IF_ERROR_AS_FAIL(eventstore::SyncDir(staging.string()));
   VIGIE_RETURN_IF_ERROR_AS_FAIL(RequireVerified(staging.string(), "the restored copy", progress));
 
+  // A withheld key's subject is erased in the restored log too, then
+  // retention runs at today's date: subjects erased since the backup whose
+  // erasure records were lost with DIR are erased again. Done in the copy,
+  // so that a failure leaves DIR as it was.
+  auto erased = EraseInRestoredCopy(staging, withheld, options.clock);
+  if (!erased) return Fail(erased.error());
+  result.erasures_recorded = erased->recorded;
+  result.erased_by_retention = erased->by_retention;
+  result.tree_size = erased->tree_size;
+  result.root_hash = erased->root_hash;
+  VIGIE_RETURN_IF_ERROR_AS_FAIL(eventstore::RestrictToOwner(staging.string()));
+
+  fs::path replaced;
   if (dir_exists && dir_empty) {
     fs::remove(data, ec);
   } else if (dir_exists) {
-    fs::path replaced = data;
-    replaced += ".replaced-" + CompactUtc(options.clock());
+    replaced = WithSuffix(data, ".replaced-" + CompactUtc(options.clock()));
     fs::rename(data, replaced, ec);
-    if (ec) return Fail(Internal("moving " + options.data_dir + " aside: " + ec.message()));
+    if (ec) return Fail(Internal("moving " + data.string() + " aside: " + ec.message()));
+  }
+  fs::rename(staging, data, ec);
+  if (ec) {
+    std::error_code ignored;
+    if (!replaced.empty()) fs::rename(replaced, data, ignored);  // DIR as it was
+    return Fail(Internal("moving the restored store into " + data.string() + ": " + ec.message()));
+  }
+  remove_staging.Keep();
+  VIGIE_RETURN_IF_ERROR_AS_FAIL(eventstore::SyncDir(ParentOf(data).string()));
+  if (!replaced.empty()) {
     result.replaced_dir = replaced.string();
     // The replaced store keeps its log for the auditors, not its keys: no
     // copy of a subject key may outlive the retention of the live store.
@@ -435,31 +529,6 @@ Result<RestoreResult> RestoreStore(const RestoreOptions& options, const eventsto
       }
     }
   }
-  fs::rename(staging, data, ec);
-  if (ec) return Fail(Internal("moving the restored store into " + options.data_dir + ": " + ec.message()));
-  VIGIE_RETURN_IF_ERROR_AS_FAIL(FsyncPath(data.parent_path().empty() ? fs::path(".") : data.parent_path(), true));
-
-  // 4. Retention at today's date: subjects erased since the backup whose
-  // erasure records were lost with DIR are erased again.
-  eventstore::StoreOptions store_options;
-  store_options.clock = options.clock;
-  auto store = eventstore::EventStore::Open(options.data_dir, store_options);
-  if (!store) return Fail(store.error());
-  {
-    projections::LedgerOptions ledger_options;
-    ledger_options.key_dir = (data / kKeysSubdir).string();
-    ledger_options.clock = options.clock;
-    auto ledger = projections::Ledger::Open(store->get(), ledger_options);
-    if (!ledger) return Fail(ledger.error());
-    auto erased = (*ledger)->ApplyRetention();
-    if (!erased) return Fail(erased.error());
-    result.erased_by_retention = *erased;
-  }
-  result.tree_size = (*store)->Size();
-  auto root = (*store)->RootAt(result.tree_size);
-  if (!root) return Fail(root.error());
-  result.root_hash = merkle::ToHex(*root);
-  VIGIE_RETURN_IF_ERROR_AS_FAIL((*store)->Close());
   return result;
 }
 

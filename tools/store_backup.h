@@ -18,25 +18,41 @@
 // batches and the store tolerates a torn WAL tail, so the copy holds a
 // prefix of whole commands. A compaction of the serving process may delete
 // a table file while it is linked: the checkpoint then fails and is retried.
+// The linked files are then copied (EventStore::Backup): a backup shares no
+// file with the store, so damage to one cannot reach the other.
 // The copy is then sealed (a checkpoint of its full size is signed into it)
 // and verified end to end (eventstore::VerifyStore) before it is renamed
-// into place, so a backup either verifies or does not exist.
+// into place, so a backup either verifies or does not exist: every failure
+// removes what it had made (BACKUP.partial), and a retry starts clean.
 //
 // Subject keys. The log is copied first, the keys second, and only the keys
 // the copied log names and does not erase: a key is durable before any event
 // naming it, so every key the copy needs exists when it is copied, unless it
-// was erased meanwhile (and then it must stay erased).
+// was erased meanwhile; then its SubjectErased is durable, and the backup is
+// taken again from a fresh copy of the log that holds it. So a backup holds
+// every key its log needs.
 //
 // Restore. The backup is verified (every record, every checkpoint, and its
 // latest signed checkpoint must cover all of it) before anything is touched;
-// it is assembled beside DIR, verified again, and swapped in. Erased subjects
-// stay erased: a key is left out of the restored key store when the backup's
-// log erased it, when the current log in DIR erased it, or when the current
-// log names it and DIR's key store no longer holds it; then retention runs
-// at today's date, which erases again every subject whose time has come even
-// if DIR was lost with its erasure records. The store DIR held is kept
-// beside it (DIR.replaced-<time>) for the auditors, without its keys: those
-// are destroyed, so no copy of a subject key outlives its retention.
+// it is assembled beside DIR (DIR.restoring), verified again, and swapped
+// in; a failure before the swap leaves DIR as it was and nothing beside it.
+// Erased subjects stay erased: a key is withheld from the restored key store
+// when the current log in DIR erased it, or when the current log names it
+// and DIR's key store no longer holds it (or, DIR's log being unreadable,
+// when DIR's key store no longer holds it). Every withheld key's subject is
+// then erased in the restored log as well (SubjectErased with the reason
+// DIR's log recorded, or key_destroyed), so that no situation shows active
+// while its key is gone; then retention runs at today's date, which erases
+// again every subject whose time has come even if DIR was lost with its
+// erasure records. A key the backup's log needs that is neither in the
+// backup nor withheld means a damaged backup: the restore is refused. The
+// store DIR held is kept beside it (DIR.replaced-<time>) for the auditors,
+// without its keys: those are destroyed, so no copy of a subject key
+// outlives its retention.
+//
+// Files. A backup, and the copy a restore assembles, are private to their
+// owner whatever the umask: directories 0700, files 0600. Directory
+// arguments may end with a separator ("bk/").
 //
 // A backup holds subject keys: keep backups no longer than the archive
 // period (SPEC §4), since a restore can only withhold the keys it knows
@@ -77,12 +93,14 @@ struct RestoreResult {
   std::string root_hash;
   std::size_t keys = 0;           // subject keys restored
   std::size_t keys_withheld = 0;  // in the backup but known to be destroyed
+  std::size_t erasures_recorded = 0;  // subjects of withheld keys erased in the log
   std::size_t erased_by_retention = 0;
   std::string replaced_dir;       // empty when DIR held no store
 };
 
 // kInvalidArgument when DIR holds a store and `replace` is false;
-// kFailedPrecondition when the backup does not verify or DIR is in use.
+// kFailedPrecondition when the backup does not verify, lacks a key its log
+// needs, or DIR is in use.
 Result<RestoreResult> RestoreStore(const RestoreOptions& options,
                                    const eventstore::ProgressFn& progress = {});
 

@@ -17,7 +17,7 @@ void Collect(const schema::Record& record, SubjectKeys& keys) {
   if (const auto* opened = event->body_as_SituationOpened(); opened && opened->key_id()) {
     keys.named.insert(opened->key_id()->str());
   } else if (const auto* erased = event->body_as_SubjectErased(); erased && erased->key_id()) {
-    keys.erased.insert(erased->key_id()->str());
+    keys.erased.emplace(erased->key_id()->str(), erased->reason() ? erased->reason()->str() : std::string());
   }
 }
 

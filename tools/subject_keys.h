@@ -10,6 +10,7 @@
 //
 // Pure over the store; thread-safe as the store is.
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 
@@ -20,7 +21,7 @@ namespace vigie::tools {
 
 struct SubjectKeys {
   std::set<std::string> named;   // by a SituationOpened
-  std::set<std::string> erased;  // by a SubjectErased
+  std::map<std::string, std::string> erased;  // key id -> reason, by a SubjectErased
   std::uint64_t unreadable = 0;  // records skipped (only when tolerating damage)
   // Keys the log needs: named and not erased.
   std::set<std::string> Live() const;

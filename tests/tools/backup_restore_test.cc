@@ -139,24 +139,7 @@ TEST(BackupTest, DamagedBackupIsRefusedAndNothingIsTouched) {
   TempDir tmp("vigie-backup-damaged");
   ASSERT_EQ(RunVigie({"backup", "--data", testing::SharedDemoDir(), "--to", tmp / "b"}).exit_code, 0);
   // Flip a byte in the middle of the largest table file of the backup.
-  fs::path largest;
-  std::uintmax_t size = 0;
-  for (const auto& entry : fs::directory_iterator(tmp / "b/store")) {
-    if (entry.path().extension() == ".sst" && entry.file_size() > size) {
-      size = entry.file_size();
-      largest = entry.path();
-    }
-  }
-  ASSERT_FALSE(largest.empty());
-  {
-    std::fstream file(largest, std::ios::in | std::ios::out | std::ios::binary);
-    file.seekg(static_cast<std::streamoff>(size / 2));
-    char c = 0;
-    file.read(&c, 1);
-    c = static_cast<char>(c ^ 0x20);
-    file.seekp(static_cast<std::streamoff>(size / 2));
-    file.write(&c, 1);
-  }
+  ASSERT_TRUE(testing::DamageLargestTable(tmp / "b/store"));
   auto run = RunVigie({"restore", "--from", tmp / "b", "--data", tmp / "restored"});
   EXPECT_EQ(run.exit_code, 1) << run.out;
   EXPECT_FALSE(fs::exists(tmp / "restored"));

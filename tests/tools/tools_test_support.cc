@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -74,6 +75,35 @@ std::vector<std::string> Lines(const std::string& text) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) lines.push_back(line);
   return lines;
+}
+
+std::vector<std::string> ErrorLines(const std::string& err) {
+  static const std::regex progress(R"(.*: [0-9]+% \([0-9]+/[0-9]+\))");  // tools/cli.cc, Progress
+  std::vector<std::string> out;
+  for (std::string& line : Lines(err)) {
+    if (!std::regex_match(line, progress)) out.push_back(std::move(line));
+  }
+  return out;
+}
+
+bool DamageLargestTable(const std::string& store_dir) {
+  std::filesystem::path largest;
+  std::uintmax_t size = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(store_dir)) {
+    if (entry.path().extension() == ".sst" && entry.file_size() > size) {
+      size = entry.file_size();
+      largest = entry.path();
+    }
+  }
+  if (largest.empty()) return false;
+  std::fstream file(largest, std::ios::in | std::ios::out | std::ios::binary);
+  file.seekg(static_cast<std::streamoff>(size / 2));
+  char c = 0;
+  file.read(&c, 1);
+  c = static_cast<char>(c ^ 0x20);
+  file.seekp(static_cast<std::streamoff>(size / 2));
+  file.write(&c, 1);
+  return file.good();
 }
 
 namespace {

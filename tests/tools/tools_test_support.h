@@ -36,6 +36,12 @@ RunResult RunVigie(const std::vector<std::string>& args, const std::string& stdi
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& bytes);
 std::vector<std::string> Lines(const std::string& text);
+// The lines of `err` but the progress lines ("label: 40% (4/10)") that a
+// run lasting over a second writes when stderr is no terminal.
+std::vector<std::string> ErrorLines(const std::string& err);
+// Flips one bit in the middle of the largest table file (.sst) of the
+// RocksDB directory `store_dir`; false when it holds none.
+bool DamageLargestTable(const std::string& store_dir);
 
 // A demo store loaded once per test process, in-process (LoadDemoYear),
 // never written to by tests: copy it (vigie backup) to change it.
