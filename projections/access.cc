@@ -56,6 +56,10 @@ bool CanSeeSituation(const State& now, const Caller& caller, std::string_view si
   return Reads(caller) && !caller.partner_id.empty() && it->second.NeedToKnow(caller.partner_id);
 }
 
+bool CanReadInformationList(const Caller& caller) {
+  return IsReferent(caller) || Reads(caller) || caller.Has("auditor");
+}
+
 bool CanReadAggregates(const Caller& caller) { return !caller.roles.empty(); }
 
 bool CanReadEvaluation(const Caller& caller) {

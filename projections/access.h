@@ -44,6 +44,13 @@ bool CanSeeInformation(const State& now, const Caller& caller, const Information
 // The situation's file, `situation_id` unknown: false.
 bool CanSeeSituation(const State& now, const Caller& caller, std::string_view situation_id);
 
+// The information list (GET /v1/information), each item then judged by
+// CanSeeInformation: people who work in the cells (the référent and
+// deputy, members, chairs) and auditors, who read the whole log anyway.
+// Not the administrator (who never reads a cell's contents by virtue of
+// that role) nor evaluators (counts only, SPEC §3).
+bool CanReadInformationList(const Caller& caller);
+
 // Dashboards and the action plan hold counts and plan texts only: every
 // enrolled person may read them.
 bool CanReadAggregates(const Caller& caller);

@@ -62,6 +62,21 @@ struct CellPage {
   std::optional<std::uint64_t> before;
 };
 
+// GET /v1/information: the information items the caller may see, across
+// the cells or in one, newest first by the position that recorded them.
+// `from`/`to` select what happened (occurred_at in [from, to)); `as_of`
+// what was known. Paged like a cell view's lists: at most `limit` items
+// created before position `before`; the answer's `next` is the `before`
+// of the next page, null after the last one.
+struct InformationQuery {
+  std::optional<std::string> cell;
+  std::optional<std::int64_t> from_ns;  // occurred_at, inclusive
+  std::optional<std::int64_t> to_ns;    // occurred_at, exclusive
+  std::size_t limit = kCellPageLimitDefault;  // 1..kCellPageLimitMax
+  std::optional<std::uint64_t> before;
+  AsOf as_of;
+};
+
 struct CommandAnswer {
   boost::json::value body;  // {command_id, events:[...], tree_size[, token]}
   bool replayed = false;    // 200 instead of 201
@@ -165,6 +180,8 @@ class Ledger {
                                   const AsOf& as_of) const {
     return Cell(caller, cell_id, as_of, CellPage{});
   }
+  virtual Result<boost::json::value> Information(const Caller& caller,
+                                                 const InformationQuery& query) const = 0;
   virtual Result<boost::json::value> Situations(const Caller& caller,
                                                 std::optional<std::string> cell,
                                                 const AsOf& as_of) const = 0;

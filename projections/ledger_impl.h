@@ -63,6 +63,8 @@ class LedgerImpl final : public Ledger {
   using Ledger::Cell;
   Result<boost::json::value> Cell(const Caller& caller, std::string_view cell_id,
                                   const AsOf& as_of, const CellPage& page) const override;
+  Result<boost::json::value> Information(const Caller& caller,
+                                         const InformationQuery& query) const override;
   Result<boost::json::value> Situations(const Caller& caller, std::optional<std::string> cell,
                                         const AsOf& as_of) const override;
   Result<boost::json::value> Situation(const Caller& caller, std::string_view situation_id,

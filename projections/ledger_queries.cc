@@ -121,6 +121,15 @@ Result<boost::json::value> LedgerImpl::Cell(const Caller& caller, std::string_vi
   return CellView(view->scope(), caller, cell_id, page);
 }
 
+Result<boost::json::value> LedgerImpl::Information(const Caller& caller,
+                                                   const InformationQuery& query) const {
+  // Refused before any past state is built.
+  if (Status allowed = CheckInformationRead(caller); !allowed.ok()) return Fail(std::move(allowed));
+  Result<StateView> view = ViewAt(query.as_of);
+  if (!view) return Fail(view.error());
+  return InformationListView(view->scope(), caller, query);
+}
+
 Result<boost::json::value> LedgerImpl::Situations(const Caller& caller, std::optional<std::string> cell,
                                                   const AsOf& as_of) const {
   Result<StateView> view = ViewAt(as_of);

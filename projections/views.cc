@@ -1,6 +1,7 @@
 #include "projections/views.h"
 
 #include <algorithm>
+#include <queue>
 #include <set>
 #include <utility>
 #include <vector>
@@ -128,6 +129,25 @@ json::object AnalysisJson(const Analysis& a) {
   return o;
 }
 
+// Sets `information` (the items, in the order given) and `analyses` (the
+// analyses of those items the caller may see, by id) in `body`.
+void AddInformation(const ViewScope& v, const Caller& caller,
+                    const std::vector<const InformationItem*>& items, json::object& body) {
+  json::array information;
+  information.reserve(items.size());
+  std::set<std::string> analysis_ids;
+  for (const InformationItem* item : items) {
+    std::vector<std::string> visible = VisibleAnalyses(v, caller, *item);
+    analysis_ids.insert(visible.begin(), visible.end());
+    information.push_back(InformationJson(v, caller, *item, visible));
+  }
+  body["information"] = std::move(information);
+  json::array analyses;
+  analyses.reserve(analysis_ids.size());
+  for (const std::string& a : analysis_ids) analyses.push_back(AnalysisJson(v.shown.analyses.at(a)));
+  body["analyses"] = std::move(analyses);
+}
+
 json::object DecisionJson(const ViewScope& v, const Decision& d) {
   const std::int64_t t = v.shown_time_ns;
   json::object o;
@@ -221,6 +241,18 @@ json::object SituationCounts(const State& s, std::string_view cell_id) {
   return o;
 }
 
+// One past the last of `ids` (in position order) created before `before`:
+// a binary search, O(log n).
+template <typename Map>
+IdList::const_iterator PageEnd(const Map& map, const IdList& ids,
+                               const std::optional<std::uint64_t>& before) {
+  if (!before) return ids.end();
+  return std::partition_point(ids.begin(), ids.end(), [&](const std::string& id) {
+    const typename Map::mapped_type* item = Find(map, id);
+    return item && Position(item) < *before;
+  });
+}
+
 // The newest items of one list (see CellPage): `ids` are the cell's items
 // in position order (Cell::meeting_ids...), so the page starts at the first
 // item below page.before (binary search) and walks back, asking `visible`
@@ -235,14 +267,7 @@ std::vector<const typename Map::mapped_type*> NewestVisible(const Map& map, cons
   std::vector<const Item*> out;
   const std::size_t limit = std::clamp<std::size_t>(page.limit, 1, kCellPageLimitMax);
   *next = nullptr;
-  auto end = ids.end();
-  if (page.before) {
-    end = std::partition_point(ids.begin(), ids.end(), [&](const std::string& id) {
-      const Item* item = Find(map, id);
-      return item && Position(item) < *page.before;
-    });
-  }
-  for (auto it = end; it != ids.begin();) {
+  for (auto it = PageEnd(map, ids, page.before); it != ids.begin();) {
     const Item* item = Find(map, *--it);
     if (!item || !visible(*item)) continue;
     if (out.size() == limit) {
@@ -289,20 +314,8 @@ json::object CellContents(const ViewScope& v, const Caller& caller, const Cell& 
   auto information_list = NewestVisible(
       s.information, cell.info_ids, page,
       [&](const InformationItem& i) { return CanSeeInformation(v.now, caller, i); }, &next);
-  json::array information;
-  information.reserve(information_list.size());
-  std::set<std::string> analysis_ids;
-  for (const InformationItem* item : information_list) {
-    std::vector<std::string> visible = VisibleAnalyses(v, caller, *item);
-    analysis_ids.insert(visible.begin(), visible.end());
-    information.push_back(InformationJson(v, caller, *item, visible));
-  }
-  o["information"] = std::move(information);
+  AddInformation(v, caller, information_list, o);
   page_of("information", std::move(next));
-  json::array analyses;
-  analyses.reserve(analysis_ids.size());
-  for (const std::string& a : analysis_ids) analyses.push_back(AnalysisJson(s.analyses.at(a)));
-  o["analyses"] = std::move(analyses);
 
   auto control_list = NewestVisible(
       s.controls, cell.control_ids, page, [](const Control&) { return true; }, &next);
@@ -361,6 +374,82 @@ Result<json::value> CellView(const ViewScope& v, const Caller& caller, std::stri
     return Fail(CellNotFound());
   }
   body["as_of_position"] = v.shown.size;
+  return json::value(std::move(body));
+}
+
+Status CheckInformationRead(const Caller& caller) {
+  if (CanReadInformationList(caller)) return Status::Ok();
+  return PermissionDenied(
+      "information items are read by the partnership's cells, the referent and auditors");
+}
+
+Result<json::value> InformationListView(const ViewScope& v, const Caller& caller,
+                                        const InformationQuery& query, std::size_t examined_max) {
+  if (Status st = CheckInformationRead(caller); !st.ok()) return Fail(std::move(st));
+  const std::size_t limit = std::clamp<std::size_t>(query.limit, 1, kCellPageLimitMax);
+  // At least one item per page, so that following `next` always progresses.
+  examined_max = std::max<std::size_t>(examined_max, 1);
+
+  // One cursor per cell, on the newest item not yet examined; each item is
+  // looked up once, when its cursor reaches it.
+  struct Cursor {
+    IdList::const_iterator first;
+    IdList::const_iterator at;  // `item` is *at
+    const InformationItem* item = nullptr;
+  };
+  auto older = [](const Cursor& a, const Cursor& b) {
+    return a.item->shared.position < b.item->shared.position;
+  };
+  std::priority_queue<Cursor, std::vector<Cursor>, decltype(older)> newest(older);
+  auto push_next = [&](IdList::const_iterator first, IdList::const_iterator end) {
+    while (end != first) {
+      --end;
+      if (const InformationItem* item = Find(v.shown.information, *end)) {
+        newest.push(Cursor{first, end, item});
+        return;
+      }
+    }
+  };
+  auto start = [&](const Cell& cell) {
+    push_next(cell.info_ids.begin(), PageEnd(v.shown.information, cell.info_ids, query.before));
+  };
+  if (query.cell) {
+    if (const Cell* cell = Find(v.shown.cells, *query.cell)) start(*cell);
+  } else {
+    for (const auto& [id, cell] : v.shown.cells) start(cell);
+  }
+
+  std::vector<const InformationItem*> page;
+  json::value next = nullptr;
+  std::size_t examined = 0;
+  std::uint64_t last_examined = 0;
+  while (!newest.empty()) {
+    if (examined >= examined_max) {
+      next = last_examined;
+      break;
+    }
+    const Cursor cursor = newest.top();
+    newest.pop();
+    const InformationItem& item = *cursor.item;
+    ++examined;
+    last_examined = item.shared.position;
+    const std::int64_t occurred = item.shared.occurred_at_ns;
+    const bool in_period = (!query.from_ns || occurred >= *query.from_ns) &&
+                           (!query.to_ns || occurred < *query.to_ns);
+    if (in_period && CanSeeInformation(v.now, caller, item)) {
+      if (page.size() == limit) {
+        next = page.back()->shared.position;
+        break;
+      }
+      page.push_back(&item);
+    }
+    push_next(cursor.first, cursor.at);
+  }
+
+  json::object body;
+  body["as_of_position"] = v.shown.size;
+  AddInformation(v, caller, page, body);
+  body["next"] = std::move(next);
   return json::value(std::move(body));
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // The working views of the partnership (SPEC §6): the cell list, a cell,
-// the situation list and an individual situation file, filtered for the
-// caller by the rules of access.h. Every answer carries `as_of_position`
-// (the tree size of the state shown).
+// the information list, the situation list and an individual situation
+// file, filtered for the caller by the rules of access.h. Every answer
+// carries `as_of_position` (the tree size of the state shown).
 //
 // Not finding and not being allowed look the same wherever existence
 // itself is protected: a cell or situation the caller may not see answers
@@ -57,6 +57,34 @@ Result<boost::json::value> CellListView(const ViewScope& scope, const Caller& ca
 // `analyses` are those of the information items shown.
 Result<boost::json::value> CellView(const ViewScope& scope, const Caller& caller,
                                     std::string_view cell_id, const CellPage& page = {});
+
+// May the caller list information items (CanReadInformationList)?
+// kPermissionDenied otherwise: it depends only on who the caller is.
+Status CheckInformationRead(const Caller& caller);
+
+// A page of InformationListView examines at most this many items (hidden
+// ones and those outside the period included): the work of a request is
+// bounded whatever the log holds, and a page cut short says so by a
+// non-null `next`.
+inline constexpr std::size_t kInformationScanMax = 10000;
+
+// {as_of_position, information: [...], analyses: [...], next}: the
+// information items the caller may see (CanSeeInformation, judged on
+// `scope.now`), of one cell or of every cell, newest first by the position
+// that recorded them; each in the cell view's shape, `situation_id` only
+// when the caller may see that situation. `analyses` are those of the items
+// shown that the caller may see. An unknown cell lists nothing, as one
+// whose items are all hidden does. Runs CheckInformationRead itself.
+//
+// Work: every cell's info_ids are walked from the end (after a binary
+// search for `before`) and merged by position, so a page costs
+// O(cells · log items + examined · (log cells + log items)), with
+// examined ≤ limit + 1 when nothing is hidden and ≤ examined_max
+// in any case; then `next` is the position of the last item examined.
+// `examined_max` is that bound (tests lower it).
+Result<boost::json::value> InformationListView(const ViewScope& scope, const Caller& caller,
+                                               const InformationQuery& query,
+                                               std::size_t examined_max = kInformationScanMax);
 
 // {as_of_position, situations: [...]}: the situations the caller may see,
 // optionally of one cell; no personal field.

@@ -110,18 +110,13 @@ Response Router::GetAccessLog(Call& call) const {
   if (!person) return std::move(person.error());
   auto situation = query->Id("situation");
   if (!situation) return std::move(situation.error());
-  auto from = query->Time("from");
-  if (!from) return std::move(from.error());
-  auto to = query->Time("to");
-  if (!to) return std::move(to.error());
-  if (*from && *to && **to <= **from) {
-    return InvalidParameter("to", "parameter 'to' must come after 'from'");
-  }
+  auto period = query->OptionalTimeRange();
+  if (!period) return std::move(period.error());
   projections::AccessLogQuery access;
   access.person = std::move(*person);
   access.situation = std::move(*situation);
-  access.from_ns = *from;
-  access.to_ns = *to;
+  access.from_ns = period->from_ns;
+  access.to_ns = period->to_ns;
   auto result = ledger_.AccessLog(call.caller, access);
   if (!result) return ProblemFromStatus(result.error());
   return JsonResponse(200, *result);

@@ -167,6 +167,30 @@ Response Router::GetCell(Call& call) const {
   return Answer(ledger_.Cell(call.caller, *id, *as_of, projections::CellPage{*limit, *before}));
 }
 
+Response Router::GetInformation(Call& call) const {
+  auto query = QueryParams::Parse(call.query, {"cell", "from", "to", "limit", "before", "as_of"});
+  if (!query) return std::move(query.error());
+  auto cell = query->Id("cell");
+  if (!cell) return std::move(cell.error());
+  auto period = query->OptionalTimeRange();
+  if (!period) return std::move(period.error());
+  auto limit = query->Limit();
+  if (!limit) return std::move(limit.error());
+  auto before = query->Uint("before", 0, kUint64Max);
+  if (!before) return std::move(before.error());
+  auto as_of = query->AsOf();
+  if (!as_of) return std::move(as_of.error());
+
+  projections::InformationQuery information;
+  information.cell = std::move(*cell);
+  information.from_ns = period->from_ns;
+  information.to_ns = period->to_ns;
+  information.limit = *limit;
+  information.before = *before;
+  information.as_of = *as_of;
+  return Answer(ledger_.Information(call.caller, information));
+}
+
 Response Router::GetSituations(Call& call) const {
   auto query = QueryParams::Parse(call.query, {"cell", "as_of"});
   if (!query) return std::move(query.error());

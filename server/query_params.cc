@@ -110,6 +110,17 @@ Parsed<std::optional<std::int64_t>> QueryParams::Time(std::string_view name) con
   return *ns;
 }
 
+Parsed<QueryParams::TimeRange> QueryParams::OptionalTimeRange() const {
+  auto from = Time("from");
+  if (!from) return std::unexpected(std::move(from.error()));
+  auto to = Time("to");
+  if (!to) return std::unexpected(std::move(to.error()));
+  if (*from && *to && **to <= **from) {
+    return std::unexpected(InvalidParameter("to", "parameter 'to' must come after 'from'"));
+  }
+  return TimeRange{*from, *to};
+}
+
 Parsed<std::optional<std::string>> QueryParams::Text(std::string_view name,
                                                      std::size_t bytes_max) const {
   auto text = Get(name);

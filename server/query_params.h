@@ -49,6 +49,13 @@ class QueryParams {
   Parsed<projections::AsOf> AsOf() const;
   // A time parameter (time_parameter.h), in ns since the Unix epoch.
   Parsed<std::optional<std::int64_t>> Time(std::string_view name) const;
+  // `from` and `to`, each optional (Time); when both are given, `to` must
+  // come after `from` (refused naming "to").
+  struct TimeRange {
+    std::optional<std::int64_t> from_ns;
+    std::optional<std::int64_t> to_ns;
+  };
+  Parsed<TimeRange> OptionalTimeRange() const;
   // Free text of at most `bytes_max` bytes, no control characters.
   Parsed<std::optional<std::string>> Text(std::string_view name, std::size_t bytes_max) const;
   // One of `choices`, or `fallback` when absent.

@@ -145,6 +145,7 @@ std::span<const Router::Route> Router::Table() {
       {{"GET", "/v1/subscribe", Kind::kEventStream, true}, &Router::GetSubscribe},
       {{"GET", "/v1/cells", Kind::kBlocking, true}, &Router::GetCells, true},
       {{"GET", "/v1/cells/{id}", Kind::kBlocking, true}, &Router::GetCell, true},
+      {{"GET", "/v1/information", Kind::kBlocking, true}, &Router::GetInformation, true},
       {{"GET", "/v1/situations", Kind::kBlocking, true}, &Router::GetSituations, true},
       {{"GET", "/v1/situations/{id}", Kind::kBlocking, true}, &Router::GetSituation},
       {{"GET", "/v1/dashboard", Kind::kBlocking, true}, &Router::GetDashboard, true},

@@ -61,8 +61,8 @@ struct RouterOptions {
   JsonBodyLimits json;  // json.bytes_max also bounds every request body
   std::size_t purpose_bytes_max = kTextParamBytesMax;
   std::size_t bearer_token_bytes_max = 512;
-  // Serialised answers of the current read views (cells, a cell,
-  // situations list, dashboard, plan) kept per person and target while the
+  // Serialised answers of the current read views (cells, a cell, the
+  // information list, situations list, dashboard, plan) kept per person and target while the
   // log does not grow (response_cache.h). 0: no cache.
   std::size_t response_cache_bytes = 0;
   std::chrono::milliseconds response_cache_max_age{1000};
@@ -166,6 +166,7 @@ class Router {
   Response GetStream(Call& call) const;
   Response GetCells(Call& call) const;
   Response GetCell(Call& call) const;
+  Response GetInformation(Call& call) const;
   Response GetSituations(Call& call) const;
   Response GetSituation(Call& call) const;
   Response GetDashboard(Call& call) const;

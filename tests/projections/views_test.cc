@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 #include <boost/json.hpp>
 
@@ -116,6 +119,176 @@ TEST_F(ViewsTest, AdministratorSeesCompositionOnly) {
   }
   EXPECT_FALSE(Contains(*body, "Point de deal"));
   EXPECT_EQ(CellView(Now(), Evaluator(), "cp").error().code(), StatusCode::kPermissionDenied);
+}
+
+// ---- GET /v1/information --------------------------------------------------
+
+InformationQuery InCell(std::string cell) {
+  InformationQuery q;
+  q.cell = std::move(cell);
+  return q;
+}
+
+std::vector<std::string> IdsInOrder(const json::value& body) {
+  std::vector<std::string> out;
+  for (const json::value& v : body.at("information").as_array()) {
+    out.emplace_back(v.at("info_id").as_string());
+  }
+  return out;
+}
+
+// The situation each listed item links to ("" when none is shown).
+std::map<std::string, std::string> SituationLinks(const json::value& body) {
+  std::map<std::string, std::string> out;
+  for (const json::value& v : body.at("information").as_array()) {
+    const json::value* situation = v.as_object().if_contains("situation_id");
+    out[std::string(v.at("info_id").as_string())] =
+        situation ? std::string(situation->as_string()) : std::string();
+  }
+  return out;
+}
+
+TEST_F(ViewsTest, InformationOfACellOutsideOnesOwnIsItsPublicItemsOnly) {
+  // The customs are in csi, not in cp: cp's cell view is closed to them.
+  ASSERT_FALSE(CellView(Now(), MemberDouanes(), "cp").has_value());
+  auto cp = InformationListView(Now(), MemberDouanes(), InCell("cp"));
+  ASSERT_TRUE(cp.has_value()) << cp.error().ToString();
+  EXPECT_EQ(Ids(*cp, "information", "info_id"), (std::set<std::string>{"i3", "i6", "i8"}));
+  for (const char* hidden : {"Tags menaçants", "Menaces signalées", "Absences scolaires",
+                             "\"situation_id\"", "\"restricted\"", "\"confidential\""}) {
+    EXPECT_FALSE(Contains(*cp, hidden)) << hidden;
+  }
+  EXPECT_EQ(cp->at("as_of_position").as_uint64(), scenario_->size_all);
+  EXPECT_TRUE(cp->at("next").is_null());
+  // Across the cells: its own cell's items as well, at every level.
+  auto all = InformationListView(Now(), MemberDouanes(), {});
+  EXPECT_EQ(Ids(*all, "information", "info_id"),
+            (std::set<std::string>{"i1", "i2", "i3", "i6", "i8"}));
+}
+
+TEST_F(ViewsTest, InformationForMembersFollowsSensitivityAndCharter) {
+  auto ville = InformationListView(Now(), MemberVille(), {});
+  ASSERT_TRUE(ville.has_value());
+  // Restricted and confidential items of cp; nothing of csi, which has no public item.
+  EXPECT_EQ(Ids(*ville, "information", "info_id"),
+            (std::set<std::string>{"i3", "i4", "i5", "i6", "i7", "i8"}));
+  EXPECT_FALSE(Contains(*ville, "Point de deal"));       // i1, confidential in csi
+  EXPECT_FALSE(Contains(*ville, "Livraisons suspectes"));  // i2, restricted to csi
+  auto bailleur = InformationListView(Now(), MemberBailleur(), {});  // charter unsigned
+  EXPECT_EQ(Ids(*bailleur, "information", "info_id"),
+            (std::set<std::string>{"i3", "i4", "i6", "i7", "i8"}));
+  EXPECT_FALSE(Contains(*bailleur, "Menaces signalées"));
+  EXPECT_FALSE(Contains(*bailleur, "Menaces liées au trafic"));  // a4 covers i5
+  EXPECT_FALSE(Contains(*bailleur, "\"situation_id\""));
+}
+
+TEST_F(ViewsTest, InformationListShowsACellExactlyAsItsCellViewDoes) {
+  for (const Caller& c : {Referent(), MemberDdsp(), MemberVille(), MemberBailleur(), MemberDouanes(),
+                          ChairPrefecture()}) {
+    for (const char* cell : {"cp", "csi"}) {
+      auto view = CellView(Now(), c, cell);
+      if (!view.has_value()) continue;
+      SCOPED_TRACE(c.person_id + " " + cell);
+      auto list = InformationListView(Now(), c, InCell(cell));
+      ASSERT_TRUE(list.has_value());
+      EXPECT_EQ(list->at("information"), view->at("information"));
+      EXPECT_EQ(list->at("analyses"), view->at("analyses"));
+    }
+  }
+}
+
+TEST_F(ViewsTest, InformationLinksOnlyTheSituationsOneMaySee) {
+  // i4 is about s1 (the town is on its need-to-know list), i7 about s2
+  // (the police and the customs are).
+  auto ville = SituationLinks(*InformationListView(Now(), MemberVille(), InCell("cp")));
+  EXPECT_EQ(ville.at("i4"), "s1");
+  EXPECT_EQ(ville.at("i7"), "");
+  auto ddsp = SituationLinks(*InformationListView(Now(), MemberDdsp(), InCell("cp")));
+  EXPECT_EQ(ddsp.at("i4"), "");
+  EXPECT_EQ(ddsp.at("i7"), "s2");
+}
+
+TEST_F(ViewsTest, InformationForAuditorsIsPublicAndRefusedToEvaluatorsAndAdministrator) {
+  auto auditor = InformationListView(Now(), Auditor(), {});
+  ASSERT_TRUE(auditor.has_value());
+  EXPECT_EQ(Ids(*auditor, "information", "info_id"), (std::set<std::string>{"i3", "i6", "i8"}));
+  EXPECT_FALSE(Contains(*auditor, "\"situation_id\""));
+  for (const Caller& c : {Evaluator(), Admin()}) {
+    auto refused = InformationListView(Now(), c, {});
+    ASSERT_FALSE(refused.has_value()) << c.person_id;
+    EXPECT_EQ(refused.error().code(), StatusCode::kPermissionDenied) << c.person_id;
+  }
+}
+
+TEST_F(ViewsTest, InformationIsPagedNewestFirstByRecordingOrder) {
+  auto all = InformationListView(Now(), Referent(), {});
+  ASSERT_TRUE(all.has_value());
+  const std::vector<std::string> every = IdsInOrder(*all);
+  // i8 happened in March 2013 but was recorded last.
+  EXPECT_EQ(every, (std::vector<std::string>{"i8", "i7", "i5", "i4", "i3", "i6", "i2", "i1"}));
+  std::vector<std::string> paged;
+  InformationQuery q;
+  q.limit = 3;
+  for (int pages = 0; pages < 10; ++pages) {
+    auto page = InformationListView(Now(), Referent(), q);
+    ASSERT_TRUE(page.has_value());
+    const std::vector<std::string> ids = IdsInOrder(*page);
+    EXPECT_LE(ids.size(), 3u);
+    paged.insert(paged.end(), ids.begin(), ids.end());
+    if (page->at("next").is_null()) break;
+    const std::uint64_t next = page->at("next").as_uint64();
+    EXPECT_EQ(next, page->at("information").as_array().back().at("position").as_uint64());
+    q.before = next;
+  }
+  EXPECT_EQ(paged, every);
+}
+
+TEST_F(ViewsTest, InformationScanBoundCutsPagesShortButLosesNothing) {
+  // Newest first in cp: i8 (public), i7, i5, i4 (hidden from the customs),
+  // i3, i6 (public). Two items examined per page.
+  std::vector<std::string> paged;
+  std::vector<std::size_t> sizes;
+  InformationQuery q = InCell("cp");
+  for (int pages = 0; pages < 10; ++pages) {
+    auto page = InformationListView(Now(), MemberDouanes(), q, 2);
+    ASSERT_TRUE(page.has_value());
+    const std::vector<std::string> ids = IdsInOrder(*page);
+    sizes.push_back(ids.size());
+    paged.insert(paged.end(), ids.begin(), ids.end());
+    if (page->at("next").is_null()) break;
+    q.before = page->at("next").as_uint64();
+  }
+  EXPECT_EQ(paged, (std::vector<std::string>{"i8", "i3", "i6"}));
+  // The last page ends with cp's oldest item: nothing is left, `next` is null.
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{1, 0, 2}));
+}
+
+TEST_F(ViewsTest, InformationAsOfHidesLaterItemsAndPeriodSelectsWhatHappened) {
+  const State before = scenario_->FoldTo(scenario_->size_before_late_item);
+  auto old = InformationListView({*state_, before, T("2014-02-01T00:00:00Z")}, Referent(), {});
+  ASSERT_TRUE(old.has_value());
+  EXPECT_EQ(old->at("as_of_position").as_uint64(), scenario_->size_before_late_item);
+  EXPECT_EQ(Ids(*old, "information", "info_id"),
+            (std::set<std::string>{"i1", "i2", "i3", "i4", "i5", "i6", "i7"}));
+  InformationQuery february;
+  february.from_ns = T("2013-02-01T00:00:00Z");
+  february.to_ns = T("2013-03-01T00:00:00Z");
+  EXPECT_EQ(Ids(*InformationListView(Now(), Referent(), february), "information", "info_id"),
+            (std::set<std::string>{"i3", "i4"}));
+  InformationQuery march;  // [from, to): i8 happened exactly at `from`
+  march.from_ns = T("2013-03-28T10:00:00Z");
+  march.to_ns = T("2013-04-01T00:00:00Z");
+  EXPECT_EQ(Ids(*InformationListView(Now(), Referent(), march), "information", "info_id"),
+            (std::set<std::string>{"i8"}));
+}
+
+TEST_F(ViewsTest, InformationOfAnUnknownCellIsAsEmptyAsOfAHiddenOne) {
+  auto hidden = InformationListView(Now(), MemberVille(), InCell("csi"));  // no public item
+  auto missing = InformationListView(Now(), MemberVille(), InCell("no-such-cell"));
+  ASSERT_TRUE(hidden.has_value());
+  ASSERT_TRUE(missing.has_value());
+  EXPECT_EQ(*hidden, *missing);
+  EXPECT_TRUE(hidden->at("information").as_array().empty());
 }
 
 TEST_F(ViewsTest, RenamedPartnerKeepsItsOldNameInAnOldView) {

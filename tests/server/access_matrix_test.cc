@@ -59,6 +59,7 @@ enum class Reveals {
   kNothing,
   kCellA,   // cell-a's contents: restricted to its insiders, confidential to signed insiders
   kCellB,   // the same for cell-b
+  kCells,   // the items of both cells, each by its own cell's rule
   kSitA,    // sit-a's file: its personal fields and the items about it
   kSitB,    // sit-b's file
   kLog,     // the whole log (auditors): every summary, but personal fields sealed
@@ -97,6 +98,11 @@ std::set<std::string_view> AllowedMarkers(Reveals reveals, Who who) {
       if (!InsideB(who)) return {};
       if (!Signed(who)) return {kRestrictedB};
       return {kRestrictedB, kConfidentialB};
+    case Reveals::kCells: {
+      std::set<std::string_view> both = AllowedMarkers(Reveals::kCellA, who);
+      both.merge(AllowedMarkers(Reveals::kCellB, who));
+      return both;
+    }
     case Reveals::kSitA:
       return {kPseudonymA, kBirthYearA, kNoteA, kAboutSitA, kConfidentialA, kRestrictedA};
     case Reveals::kSitB:
@@ -254,6 +260,16 @@ std::vector<Case> Matrix() {
       {"GET", "/v1/cells/cell-b", "", Reveals::kCellB,           {401, 200, 200, 200, 404, 404, 200, 404, 403, 403, 401}},
       {"GET", "/v1/cells/cell-z", "", Reveals::kNothing,         {401, 404, 404, 404, 404, 404, 404, 404, 403, 403, 401}},
       {"GET", "/v1/cells/cell-a?as_of=1", "", Reveals::kCellA,   {401, 404, 404, 404, 404, 404, 404, 404, 403, 403, 401}},
+      // Public items for everyone who works in the cells and auditors; the
+      // others by the cell view's rules; neither administrator nor evaluator.
+      {"GET", "/v1/information", "", Reveals::kCells,            {401, 403, 200, 200, 200, 200, 200, 200, 403, 200, 401}},
+      {"GET", "/v1/information?cell=cell-a", "", Reveals::kCellA,
+                                                                 {401, 403, 200, 200, 200, 200, 200, 200, 403, 200, 401}},
+      {"GET", "/v1/information?cell=cell-b&limit=1000", "", Reveals::kCellB,
+                                                                 {401, 403, 200, 200, 200, 200, 200, 200, 403, 200, 401}},
+      {"GET", "/v1/information?cell=cell-z", "", Reveals::kNothing,
+                                                                 {401, 403, 200, 200, 200, 200, 200, 200, 403, 200, 401}},
+      {"GET", "/v1/information?as_of=1", "", Reveals::kCells,    {401, 403, 200, 200, 200, 200, 200, 200, 403, 200, 401}},
       {"GET", "/v1/situations", "", Reveals::kNothing,           {401, 403, 200, 200, 200, 403, 200, 200, 403, 403, 401}},
       {"GET", "/v1/situations?cell=cell-a", "", Reveals::kNothing,
                                                                  {401, 403, 200, 200, 200, 403, 200, 200, 403, 403, 401}},
@@ -346,6 +362,26 @@ TEST_F(AccessMatrixTest, AllowedReadersSeeWhatTheyMaySee) {
   EXPECT_NE(unsigned_cell.body.find(kRestrictedA), std::string::npos);
   EXPECT_EQ(unsigned_cell.body.find(kConfidentialA), std::string::npos);
 
+  // Public items reach those outside the cell; the rest, and the
+  // situation an item is about, only those who may see them.
+  for (Who who : {kOutsider, kAuditor}) {
+    SCOPED_TRACE(kWhoNames[who]);
+    Response information = Send(who, "GET", "/v1/information?cell=cell-a");
+    ASSERT_EQ(information.status, 200) << information.body;
+    EXPECT_NE(information.body.find("i-a-public"), std::string::npos) << information.body;
+    EXPECT_EQ(information.body.find("i-a-restricted"), std::string::npos) << information.body;
+    EXPECT_EQ(information.body.find(R"("situation_id")"), std::string::npos) << information.body;
+  }
+  Response member_items = Send(kMember, "GET", "/v1/information");
+  ASSERT_EQ(member_items.status, 200);
+  EXPECT_NE(member_items.body.find(kConfidentialA), std::string::npos);
+  EXPECT_NE(member_items.body.find(R"("situation_id":"sit-a")"), std::string::npos);
+  EXPECT_EQ(member_items.body.find(kRestrictedB), std::string::npos);
+  Response chair_items = Send(kChair, "GET", "/v1/information");  // inside cell-a, not on sit-a
+  ASSERT_EQ(chair_items.status, 200);
+  EXPECT_NE(chair_items.body.find(kAboutSitA), std::string::npos);
+  EXPECT_EQ(chair_items.body.find(R"("situation_id")"), std::string::npos) << chair_items.body;
+
   Response log = Send(kAuditor, "GET", "/v1/events?from=0&limit=1000");
   ASSERT_EQ(log.status, 200);
   EXPECT_NE(log.body.find(kConfidentialB), std::string::npos);
@@ -385,6 +421,8 @@ std::vector<LeakCase> LeakCases() {
       {"GET", "/v1/cells/cell-b", "", "cell-b", "cell-z", {kMember, kUnsigned, kChair, kEvaluator, kAuditor}},
       {"GET", "/v1/cells/cell-a", "", "cell-a", "cell-z", {kOutsider, kEvaluator, kAuditor}},
       {"GET", "/v1/dashboard?cell=cell-b" + period, "", "cell-b", "cell-z", {kMember, kUnsigned, kChair}},
+      // cell-b holds no public item: to those outside it, it lists like a cell that does not exist.
+      {"GET", "/v1/information?cell=cell-b", "", "cell-b", "cell-z", {kMember, kUnsigned, kChair, kAuditor}},
       {"GET", "/v1/situations?cell=cell-b", "", "cell-b", "cell-z", {kMember, kChair}},
       {"POST", "/v1/commands/add-situation-note",
        R"({"situation_id":"sit-b","note_id":"n9","category":"suivi","text":"x"})", "sit-b", "sit-z",

@@ -208,6 +208,17 @@ Result<json::value> FakeLedger::Cell(const Caller&, std::string_view cell_id,
   return json::object{{"cell_id", cell_id}, {"as_of_position", 0}};
 }
 
+Result<json::value> FakeLedger::Information(const Caller&,
+                                            const projections::InformationQuery& query) const {
+  Record([&](LastCall& last) {
+    last.method = "Information";
+    last.information = query;
+    last.as_of = query.as_of;
+  });
+  return json::object{{"information", json::array{}}, {"analyses", json::array{}},
+                      {"next", nullptr}, {"as_of_position", 0}};
+}
+
 Result<json::value> FakeLedger::Situations(const Caller&, std::optional<std::string> cell,
                                            const projections::AsOf& as_of) const {
   Record([&](LastCall& last) {

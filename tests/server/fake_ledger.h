@@ -33,6 +33,7 @@ struct LastCall {
   std::size_t limit = 0;
   projections::CellPage cell_page;
   projections::DashboardQuery dashboard;
+  projections::InformationQuery information;
   projections::AccessLogQuery access;
   int year = 0;
 };
@@ -88,6 +89,8 @@ class FakeLedger : public projections::Ledger {
   Result<boost::json::value> Cell(const projections::Caller& caller, std::string_view cell_id,
                                   const projections::AsOf& as_of,
                                   const projections::CellPage& page) const override;
+  Result<boost::json::value> Information(const projections::Caller& caller,
+                                         const projections::InformationQuery& query) const override;
   Result<boost::json::value> Situations(const projections::Caller& caller, std::optional<std::string> cell,
                                         const projections::AsOf& as_of) const override;
   Result<boost::json::value> Situation(const projections::Caller& caller, std::string_view situation_id,

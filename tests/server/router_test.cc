@@ -459,6 +459,60 @@ TEST_F(RouterEndpointTest, SituationPurposeIsBounded) {
   EXPECT_EQ(ledger_.calls(), 0);
 }
 
+TEST_F(RouterEndpointTest, InformationPassesItsQuery) {
+  Response response = Handle(Get(
+      "/v1/information?cell=gltd-centre&from=2013-01-01&to=2014-01-01T00:00:00%2B01:00&limit=5&before=42&as_of=9",
+      kMemberToken));
+  EXPECT_EQ(response.status, 200) << response.body;
+  EXPECT_EQ(ledger_.last().method, "Information");
+  const auto& query = ledger_.last().information;
+  EXPECT_EQ(query.cell, "gltd-centre");
+  EXPECT_EQ(query.from_ns, 1356994800LL * 1'000'000'000);  // 2013-01-01T00:00:00+01:00
+  EXPECT_EQ(query.to_ns, 1388530800LL * 1'000'000'000);    // 2014-01-01T00:00:00+01:00
+  EXPECT_EQ(query.limit, 5u);
+  EXPECT_EQ(query.before, 42u);
+  EXPECT_EQ(query.as_of.position, 9u);
+}
+
+TEST_F(RouterEndpointTest, InformationParametersAreOptional) {
+  EXPECT_EQ(Handle(Get("/v1/information", kMemberToken)).status, 200);
+  const auto& query = ledger_.last().information;
+  EXPECT_FALSE(query.cell || query.from_ns || query.to_ns || query.before);
+  EXPECT_FALSE(query.as_of.position || query.as_of.recorded_at_ns);
+  EXPECT_EQ(query.limit, kPageLimitDefault);
+  // Either end of the period alone.
+  EXPECT_EQ(Handle(Get("/v1/information?from=2013-01-01", kMemberToken)).status, 200);
+  EXPECT_TRUE(ledger_.last().information.from_ns && !ledger_.last().information.to_ns);
+  EXPECT_EQ(Handle(Get("/v1/information?to=2013-01-01&limit=1000&before=0", kMemberToken)).status, 200);
+  EXPECT_EQ(ledger_.last().information.limit, 1000u);
+  EXPECT_EQ(ledger_.last().information.before, 0u);
+}
+
+TEST_F(RouterEndpointTest, InformationValidatesItsParameters) {
+  const std::pair<const char*, const char*> refused[] = {
+      {"cell=Bad", "cell"},
+      {"from=2013-13-01", "from"},
+      {"to=yesterday", "to"},
+      {"from=2013-06-01&to=2013-01-01", "to"},
+      {"from=2013-06-01&to=2013-06-01", "to"},
+      {"limit=0", "limit"},
+      {"limit=1001", "limit"},
+      {"limit=ten", "limit"},
+      {"limit=", "limit"},
+      {"limit=1&limit=2", "limit"},
+      {"before=-1", "before"},
+      {"before=1.5", "before"},
+      {"before=18446744073709551616", "before"},
+      {"as_of=yesterday", "as_of"},
+      {"granularity=month", "granularity"},
+  };
+  for (const auto& [query, parameter] : refused) {
+    auto body = ExpectProblem(Handle(Get(std::string("/v1/information?") + query, kMemberToken)), 400);
+    EXPECT_EQ(body.at("parameter").as_string(), parameter) << query;
+  }
+  EXPECT_EQ(ledger_.calls(), 0);
+}
+
 TEST_F(RouterEndpointTest, DashboardPassesTheQuery) {
   Response response = Handle(Get(
       "/v1/dashboard?from=2013-01-01&to=2014-01-01T00:00:00%2B01:00&granularity=quarter&cell=gltd-centre&as_of=9",
