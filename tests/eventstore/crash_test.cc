@@ -281,8 +281,11 @@ class CrashTest : public ::testing::Test {
         auto parts = layout::ParseTimeKey(key);
         ASSERT_TRUE(parts) << "bad recorded key";
         EXPECT_LT(parts->position, log.size) << "a recorded entry past the log";
-        if (first) EXPECT_EQ(parts->position, 0u);
-        if (!first) EXPECT_GT(parts->position, previous);
+        if (first) {
+          EXPECT_EQ(parts->position, 0u);
+        } else {
+          EXPECT_GT(parts->position, previous);
+        }
         previous = parts->position;
         first = false;
       }

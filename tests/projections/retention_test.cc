@@ -29,6 +29,20 @@ class RetentionTest : public DecideTest {
     for (const PlannedEvent& e : d.events) types.push_back(e.type());
     return types;
   }
+  // Event i of `d` as a SubjectErased or a SituationClosed: an empty one,
+  // and a failure, when it is not one.
+  static const schema::SubjectErasedT& Erased(const Decided& d, std::size_t i) {
+    static const schema::SubjectErasedT kNone;
+    const auto* e = i < d.events.size() ? d.events[i].event.body.AsSubjectErased() : nullptr;
+    if (!e) ADD_FAILURE() << "event " << i << " is not a SubjectErased";
+    return e ? *e : kNone;
+  }
+  static const schema::SituationClosedT& Closed(const Decided& d, std::size_t i) {
+    static const schema::SituationClosedT kNone;
+    const auto* e = i < d.events.size() ? d.events[i].event.body.AsSituationClosed() : nullptr;
+    if (!e) ADD_FAILURE() << "event " << i << " is not a SituationClosed";
+    return e ? *e : kNone;
+  }
   std::map<std::string, int> birth_years_;
 };
 
@@ -51,9 +65,8 @@ TEST_F(RetentionTest, ClosedSituationsAreArchivedThenErasedAfterThreeYears) {
   due = Due("2016-06-01T10:00:00Z");
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(Types(due[0]), std::vector<std::string_view>{"SubjectErased"});
-  const auto* erased = due[0].events[0].event.body.AsSubjectErased();
-  EXPECT_EQ(erased->reason, "archive_expired");
-  EXPECT_EQ(erased->key_id, "test-key");
+  EXPECT_EQ(Erased(due[0], 0).reason, "archive_expired");
+  EXPECT_EQ(Erased(due[0], 0).key_id, "test-key");
   FoldDecided(state_, std::move(due[0]), At("2016-06-01T10:00:00Z"));
   EXPECT_TRUE(state_.situations.at("s1").erased.has_value());
   EXPECT_TRUE(Due("2030-01-01T00:00:00Z").empty());
@@ -66,7 +79,7 @@ TEST_F(RetentionTest, NeverPastTheTwentyFifthBirthday) {
   std::vector<Decided> due = Due("2015-01-01T00:00:00Z");
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(Types(due[0]), (std::vector<std::string_view>{"SituationArchived", "SubjectErased"}));
-  EXPECT_EQ(due[0].events[1].event.body.AsSubjectErased()->reason, "age_limit");
+  EXPECT_EQ(Erased(due[0], 1).reason, "age_limit");
 }
 
 TEST_F(RetentionTest, AFollowedSubjectReachingTheAgeLimitIsClosedAndErased) {
@@ -75,7 +88,7 @@ TEST_F(RetentionTest, AFollowedSubjectReachingTheAgeLimitIsClosedAndErased) {
   ASSERT_EQ(due.size(), 1u);
   EXPECT_EQ(Types(due[0]),
             (std::vector<std::string_view>{"SituationClosed", "SituationArchived", "SubjectErased"}));
-  EXPECT_EQ(due[0].events[0].event.body.AsSituationClosed()->outcome, "limite_age");
+  EXPECT_EQ(Closed(due[0], 0).outcome, "limite_age");
   FoldDecided(state_, std::move(due[0]), At("2015-01-01T00:00:00Z"));
   EXPECT_TRUE(Due("2016-01-01T00:00:00Z").empty());
 }
@@ -94,10 +107,9 @@ TEST_F(RetentionTest, AKnownErasureEndsTheSituationWithItsReason) {
   EXPECT_EQ(due[0].role, "system");
   EXPECT_EQ(Types(due[0]),
             (std::vector<std::string_view>{"SituationClosed", "SituationArchived", "SubjectErased"}));
-  EXPECT_EQ(due[0].events[0].event.body.AsSituationClosed()->outcome, "autre");
-  const auto* erased = due[0].events[2].event.body.AsSubjectErased();
-  EXPECT_EQ(erased->reason, "archive_expired");
-  EXPECT_EQ(erased->key_id, "test-key");
+  EXPECT_EQ(Closed(due[0], 0).outcome, "autre");
+  EXPECT_EQ(Erased(due[0], 2).reason, "archive_expired");
+  EXPECT_EQ(Erased(due[0], 2).key_id, "test-key");
   FoldDecided(state_, std::move(due[0]), At("2022-06-01T00:00:00Z"));
   EXPECT_TRUE(state_.situations.at("s1").erased.has_value());
   EXPECT_TRUE(DecideKnownErasures(state_, {{"test-key", "archive_expired"}}).empty());
@@ -107,8 +119,8 @@ TEST_F(RetentionTest, AKnownAgeLimitErasureClosesWithTheAgeLimitOutcome) {
   Open("s1", 2000);
   std::vector<Decided> due = DecideKnownErasures(state_, {{"test-key", "age_limit"}});
   ASSERT_EQ(due.size(), 1u);
-  EXPECT_EQ(due[0].events[0].event.body.AsSituationClosed()->outcome, "limite_age");
-  EXPECT_EQ(due[0].events[2].event.body.AsSubjectErased()->reason, "age_limit");
+  EXPECT_EQ(Closed(due[0], 0).outcome, "limite_age");
+  EXPECT_EQ(Erased(due[0], 2).reason, "age_limit");
 }
 
 TEST_F(RetentionTest, AKnownErasureOfAnotherKeyLeavesTheSituationAlone) {

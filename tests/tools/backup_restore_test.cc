@@ -169,7 +169,9 @@ struct SmallLedger {
   }
   void Close() {
     ledger.reset();
-    if (store) ASSERT_TRUE(store->Close().ok());
+    if (store) {
+      ASSERT_TRUE(store->Close().ok());
+    }
     store.reset();
   }
   std::string Run(const std::string& token, const std::string& command, boost::json::object body) {

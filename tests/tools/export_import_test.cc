@@ -312,8 +312,8 @@ TEST_F(ExportImportTest, MisusedCheckpointOptionsAreUsageErrors) {
 
 TEST_F(ExportImportTest, TrailingSlashOnDataNamesTheSameDirectory) {
   // A new directory, and an existing empty one.
-  for (const std::string& name : {"new", "empty"}) {
-    const std::string target = tmp_ / name;
+  for (const std::string_view name : {"new", "empty"}) {
+    const std::string target = tmp_ / std::string(name);
     if (name == "empty") std::filesystem::create_directory(target);
     auto run = RunVigie({"import", "--data", target + "/"}, export_file_);
     ASSERT_EQ(run.exit_code, 0) << name << ": " << run.err;
