@@ -473,6 +473,11 @@ void FactIndex::ApplyRow(Replayed& s, std::size_t i) const {
   }
 }
 
+void FactIndex::Reserve(std::uint64_t events) {
+  const std::size_t wanted = rows_.size() + events;
+  if (wanted > rows_.capacity()) rows_.reserve(std::max(wanted, 2 * rows_.capacity()));
+}
+
 std::size_t FactIndex::memory_bytes() const {
   std::size_t bytes = rows_.capacity() * sizeof(Row) + outcomes_.capacity() * sizeof(Outcome);
   for (const auto& v : attendees_) bytes += sizeof(v) + v.capacity() * sizeof(std::uint32_t);

@@ -106,8 +106,9 @@ class FactIndex {
   std::size_t rows() const { return rows_.size(); }
   // Room for about `events` more events' rows (one each; an analysis of
   // several items takes more), so that a long catch-up does not grow the
-  // rows by doubling and leave the outgrown buffers behind.
-  void Reserve(std::uint64_t events) { rows_.reserve(rows_.size() + events); }
+  // rows by doubling and leave the outgrown buffers behind. A growth is at
+  // least a doubling, so that catch-ups in a row do not copy every row each.
+  void Reserve(std::uint64_t events);
   std::size_t memory_bytes() const;
 
   // A question about a size below the end replays the rows below it (the

@@ -153,6 +153,21 @@ TEST_P(FactIndexSyntheticTest, ManySizesPeriodsAndCells) {
                     FactIndex::kParallelReplayRows, Rows::kWriterThread);
 }
 
+TEST(FactIndexTest, ReservingGrowsTheRowsAtLeastTwofold) {
+  FactIndex facts;
+  const std::size_t empty = facts.memory_bytes();
+  const std::size_t row = sizeof(FactIndex::Row);
+  facts.Reserve(1000);
+  EXPECT_GE(facts.memory_bytes(), empty + 1000 * row);
+  const std::size_t reserved = facts.memory_bytes();
+  facts.Reserve(600);  // room already
+  EXPECT_EQ(facts.memory_bytes(), reserved);
+  // One row more than the room: a doubling, not one row, so that catch-ups
+  // in a row do not copy every row each time.
+  facts.Reserve(1001);
+  EXPECT_GE(facts.memory_bytes(), empty + 2000 * row);
+}
+
 // A year with more quotable entries than the balance quotes: the index
 // picks the earliest ones and counts the rest as the full walk does.
 TEST(FactIndexTest, YearBeyondTheQualitativeBound) {
