@@ -45,8 +45,11 @@ void FactWriter::Add(const EventMeta& meta, std::string_view payload, std::strin
   Batch& batch = *current_;
   const std::size_t at = batch.words.size();
   batch.words.resize(at + words);
-  std::memcpy(batch.words.data() + at, payload.data(), payload.size());
-  std::memcpy(batch.words.data() + at + payload_words, situation_cell.data(), situation_cell.size());
+  // memcpy wants real pointers even for no bytes, and an empty view may hold null.
+  if (!payload.empty()) std::memcpy(batch.words.data() + at, payload.data(), payload.size());
+  if (!situation_cell.empty()) {
+    std::memcpy(batch.words.data() + at + payload_words, situation_cell.data(), situation_cell.size());
+  }
   batch.entries.push_back({meta.position, meta.occurred_at_ns, meta.recorded_at_ns, at, at + payload_words,
                            situation_cell.size()});
 }
